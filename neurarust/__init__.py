@@ -1,0 +1,54 @@
+"""neurarust: PyTorch's API in pure Python, on NumPy (CPU) or CuPy (NVIDIA GPUs).
+
+Example:
+    >>> import neurarust as nr
+    >>> x = nr.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x ** 2).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.])
+"""
+
+from . import autograd, cuda, ops  # noqa: E402
+from .autograd import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .device import Device, device
+from .dtypes import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from .ops import *  # noqa: E402, F403  (the op catalogue: neurarust.exp, neurarust.cat, ...)
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .tensor import Size, Tensor
+
+__version__ = "0.1.0.dev0"
+
+
+def is_tensor(obj: object) -> "builtins.bool":
+    """True if ``obj`` is a neurarust Tensor."""
+    return isinstance(obj, Tensor)
+
+
+import builtins  # noqa: E402  (for the annotation above; `bool` is a dtype here)

@@ -1,0 +1,99 @@
+"""The GPU backend: CuPy arrays on one CUDA device (RawKernels register here).
+
+CuPy is optional: this module imports it under ``try`` and
+:func:`cupy_available` reports whether a usable GPU is present.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Backend, RandomSource
+
+try:  # pragma: no cover - exercised only where CuPy is installed
+    import cupy
+    import cupyx
+except Exception:  # ImportError, or a CUDA library that fails to load
+    cupy = None
+    cupyx = None
+
+
+def device_count() -> int:
+    """Number of CUDA devices CuPy can see (0 without CuPy or a GPU)."""
+    if cupy is None:
+        return 0
+    try:
+        return int(cupy.cuda.runtime.getDeviceCount())
+    except Exception:  # no driver, no device
+        return 0
+
+
+class CupyRandom(RandomSource):  # pragma: no cover - needs a GPU
+    """CuPy's ``RandomState`` on one device."""
+
+    def __init__(self, seed: int, index: int) -> None:
+        self._index = index
+        with cupy.cuda.Device(index):
+            self._state = cupy.random.RandomState(seed)
+
+    def uniform(self, shape: tuple[int, ...], dtype: Any) -> Any:
+        with cupy.cuda.Device(self._index):
+            if dtype in ("float32", "float64"):
+                return self._state.random_sample(shape, dtype=dtype)
+            return self._state.random_sample(shape).astype(dtype)
+
+    def normal(self, shape: tuple[int, ...], dtype: Any) -> Any:
+        with cupy.cuda.Device(self._index):
+            return self._state.standard_normal(shape).astype(dtype, copy=False)
+
+    def integers(self, low: int, high: int, shape: tuple[int, ...], dtype: Any) -> Any:
+        with cupy.cuda.Device(self._index):
+            values = self._state.randint(low, high, size=shape, dtype="int64")
+            return values.astype(dtype, copy=False)
+
+    def permutation(self, n: int) -> Any:
+        with cupy.cuda.Device(self._index):
+            return self._state.permutation(n).astype("int64", copy=False)
+
+    def get_state(self) -> Any:
+        raise NotImplementedError("CUDA generator state capture is not supported yet")
+
+    def set_state(self, state: Any) -> None:
+        raise NotImplementedError("CUDA generator state restore is not supported yet")
+
+
+class CupyBackend(Backend):  # pragma: no cover - needs a GPU
+    """Arrays on CUDA device ``index``."""
+
+    name = "cupy"
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        if cupy is None:
+            raise RuntimeError(
+                "CUDA is not available: CuPy is not installed (pip install 'neurarust[gpu]')"
+            )
+        if index >= device_count():
+            raise RuntimeError(
+                f"CUDA device {index} is not available: {device_count()} device(s) visible"
+            )
+        self.xp = cupy
+        self.index = index
+
+    def asarray(self, data: Any, dtype: Any = None) -> Any:
+        with cupy.cuda.Device(self.index):
+            return cupy.asarray(data, dtype=dtype)
+
+    def to_host(self, array: Any) -> Any:
+        return cupy.asnumpy(array)
+
+    def scatter_add(self, target: Any, indices: Any, values: Any) -> None:
+        with cupy.cuda.Device(self.index):
+            cupyx.scatter_add(target, indices, values)
+
+    def random_source(self, seed: int) -> RandomSource:
+        return CupyRandom(seed, self.index)
+
+    def synchronize(self) -> None:
+        with cupy.cuda.Device(self.index):
+            cupy.cuda.get_current_stream().synchronize()

@@ -1,0 +1,89 @@
+"""Helpers shared by the op modules: operand checks, dtype promotion, dims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import dtypes
+from ..tensor import Tensor
+
+
+def check_same_device(op: str, a: Tensor, b: Tensor) -> None:
+    """RuntimeError naming both devices when ``a`` and ``b`` live on different ones."""
+    if a.device is not b.device:
+        raise RuntimeError(
+            f"{op}: expected all tensors to be on the same device, but found at least two "
+            f"devices, {a.device} and {b.device}"
+        )
+
+
+def as_operand(op: str, x: Any) -> Any:
+    """Accept a Tensor or a Python/NumPy number; TypeError naming ``op`` otherwise."""
+    if isinstance(x, (Tensor, int, float, bool)):
+        return x
+    if hasattr(x, "dtype") and getattr(x, "shape", None) == ():  # NumPy scalar
+        return x.item()
+    raise TypeError(f"{op}: expected a Tensor or a number, got {type(x).__name__}")
+
+
+def binary_data(op: str, a: Any, b: Any) -> tuple[Any, Any]:
+    """The raw operands of a binary elementwise op, cast to PyTorch's result dtype.
+
+    ``a`` and ``b`` are Tensors or Python scalars (at least one a Tensor). NumPy's
+    promotion differs from PyTorch's (``int32 + 2.5`` gives float64 in NumPy,
+    float32 in PyTorch), so the arrays are cast to :func:`dtypes.result_type`
+    first; a scalar stays a scalar whenever that keeps the tensor's dtype.
+    """
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        if a.device is not b.device:
+            check_same_device(op, a, b)
+        da, db = a._data, b._data
+        if da.dtype != db.dtype:
+            target = dtypes.result_type(a, b).numpy
+            da, db = da.astype(target, copy=False), db.astype(target, copy=False)
+        return da, db
+    tensor, scalar = (a, b) if isinstance(a, Tensor) else (b, a)
+    if type(scalar) not in (int, float, bool):
+        scalar = as_operand(op, scalar)
+    data = tensor._data
+    target = dtypes.result_type(tensor, scalar).numpy
+    if target != data.dtype:
+        data = data.astype(target)
+    # A Python scalar never widens an array of at least its category (NEP 50), so
+    # the result keeps ``target``.
+    return (data, scalar) if isinstance(a, Tensor) else (scalar, data)
+
+
+def float_data(x: Tensor) -> Any:
+    """``x``'s array, cast to the default float dtype when it is not floating point
+    (``exp`` of an integer tensor is a float32 tensor, as in PyTorch)."""
+    data = x._data
+    if data.dtype.kind != "f":
+        data = data.astype(dtypes.get_default_dtype().numpy)
+    return data
+
+
+def normalize_dim(dim: int, ndim: int, op: str) -> int:
+    """Wrap a negative ``dim``; IndexError naming ``op`` if it is out of range."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+            f"but got {dim})"
+        )
+    return dim % n
+
+
+def normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """``dim`` (None, an int, or a sequence) as a sorted tuple of non-negative dims.
+
+    None means every dimension.
+    """
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        return (normalize_dim(dim, ndim, op),)
+    dims = tuple(normalize_dim(d, ndim, op) for d in dim)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"{op}: dim {list(dim)} appears multiple times in the list of dims")
+    return tuple(sorted(dims))

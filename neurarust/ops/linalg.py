@@ -1,0 +1,5 @@
+"""Linear algebra: matrix products and einsum."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
