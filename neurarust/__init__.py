@@ -12,7 +12,9 @@ from . import autograd, cuda, ops  # noqa: E402
 from .autograd import (
     enable_grad,
     inference_mode,
+    is_anomaly_enabled,
     is_grad_enabled,
+    is_inference_mode_enabled,
     no_grad,
     set_grad_enabled,
 )

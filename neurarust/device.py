@@ -1,8 +1,10 @@
 """Devices: where a tensor's data lives, and which backend computes on it.
 
 ``neurarust.device("cpu")``, ``neurarust.device("cuda")`` (= ``"cuda:0"``) and
-``neurarust.device("cuda", 1)`` return interned :class:`Device` objects, so two
-tensors are on the same device exactly when ``a.device is b.device``.
+``neurarust.device("cuda", 1)`` return interned :class:`device` objects, so two
+tensors are on the same device exactly when ``a.device is b.device``. As in
+PyTorch, ``neurarust.device`` is the class itself, so
+``isinstance(x, neurarust.device)`` works.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ from .backend import Backend, numpy_backend
 from .backend import cupy_backend as _cupy
 
 
-class Device:
+class device:  # noqa: N801  (named as PyTorch names it)
     """A device type (``"cpu"`` or ``"cuda"``) and, for CUDA, an index.
+
+    Args:
+        type: ``"cpu"``, ``"cuda"``, ``"cuda:N"``, a device, or an int N (``cuda:N``).
+        index: the CUDA device index when ``type`` is ``"cuda"``.
+
+    Raises:
+        ValueError: for an unknown or malformed device string.
 
     The backend is created on first use, so naming ``"cuda"`` on a machine
     without a GPU is fine until a tensor is put there.
@@ -29,10 +38,22 @@ class Device:
 
     __slots__ = ("type", "index", "_backend")
 
-    def __init__(self, type: str, index: int | None) -> None:  # noqa: A002
-        self.type = type
-        self.index = index
-        self._backend: Backend | None = numpy_backend if type == "cpu" else None
+    type: str
+    index: int | None
+    _backend: Backend | None
+
+    def __new__(cls, type: DeviceLike, index: int | None = None) -> device:  # noqa: A002
+        if isinstance(type, device):
+            return type
+        kind, index = _parse(type, index)
+        found = _interned.get((kind, index))
+        if found is None:
+            found = object.__new__(cls)
+            found.type = kind
+            found.index = index
+            found._backend = numpy_backend if kind == "cpu" else None
+            _interned[(kind, index)] = found
+        return found
 
     @property
     def backend(self) -> Backend:
@@ -53,47 +74,34 @@ class Device:
         return (device, (str(self),))
 
 
-DeviceLike = str | Device | int
+Device = device  # the name neurarust's own code and annotations use
+DeviceLike = str | device | int
 
-_interned: dict[tuple[str, int | None], Device] = {}
+_interned: dict[tuple[str, int | None], device] = {}
 
 
-def device(spec: DeviceLike, index: int | None = None) -> Device:
-    """The :class:`Device` named by ``spec``.
-
-    Args:
-        spec: ``"cpu"``, ``"cuda"``, ``"cuda:N"``, a Device, or an int N (``cuda:N``).
-        index: the CUDA device index when ``spec`` is ``"cuda"``.
-
-    Raises:
-        ValueError: for an unknown device string.
-    """
-    if isinstance(spec, Device):
-        return spec
-    if isinstance(spec, int):
+def _parse(spec: Any, index: int | None) -> tuple[str, int | None]:
+    """``("cuda:1", None)`` or ``("cuda", 1)`` or ``(1, None)`` to ``("cuda", 1)``."""
+    if isinstance(spec, int) and not isinstance(spec, bool):
         spec, index = "cuda", spec
     if not isinstance(spec, str):
-        raise TypeError(f"device: expected a string, int or device, got {type(spec).__name__}")
-    kind, _, idx = spec.partition(":")
-    if idx:
+        raise TypeError(f"device: expected a string, int or device, got {spec.__class__.__name__}")
+    kind, colon, idx = spec.partition(":")
+    if colon:
         if index is not None:
             raise ValueError(f"device: index given twice in device({spec!r}, {index})")
         if not idx.isdigit():
             raise ValueError(f"device: invalid device string {spec!r}")
         index = int(idx)
+    if index is not None and index < 0:
+        raise ValueError(f"device: expected a non-negative device index, got {index}")
     if kind == "cpu":
         if index not in (None, 0):
             raise ValueError(f"device: cpu has no index {index}")
-        index = None
-    elif kind == "cuda":
-        index = 0 if index is None else index
-    else:
-        raise ValueError(f"device: expected a device type of 'cpu' or 'cuda', got {spec!r}")
-    key = (kind, index)
-    found = _interned.get(key)
-    if found is None:
-        found = _interned[key] = Device(kind, index)
-    return found
+        return kind, None
+    if kind == "cuda":
+        return kind, 0 if index is None else index
+    raise ValueError(f"device: expected a device type of 'cpu' or 'cuda', got {spec!r}")
 
 
 cpu = device("cpu")

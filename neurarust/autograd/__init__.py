@@ -5,10 +5,17 @@
 a Function's gradients with finite differences.
 """
 
-from .anomaly import detect_anomaly, set_detect_anomaly
+from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
 from .function import Function
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = [
@@ -20,8 +27,10 @@ __all__ = [
     "set_grad_enabled",
     "inference_mode",
     "is_grad_enabled",
+    "is_inference_mode_enabled",
     "detect_anomaly",
     "set_detect_anomaly",
+    "is_anomaly_enabled",
     "gradcheck",
     "gradgradcheck",
     "GradcheckError",

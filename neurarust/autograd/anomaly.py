@@ -79,7 +79,7 @@ def check_nan(name: str, grads: tuple, trace: list[str] | None) -> None:
     if not _state.check_nan:
         return
     for i, g in enumerate(grads):
-        if g is not None and g.dtype.is_floating_point and bool(g.isnan().any()):
+        if g is not None and g._data.dtype.kind == "f" and g.backend.xp.isnan(g._data).any():
             where = "".join(trace) if trace else "(no forward trace recorded)\n"
             raise RuntimeError(
                 f"Function '{name}' returned nan values in its {i}th output.\n"

@@ -12,6 +12,16 @@ from collections.abc import Callable
 from typing import Any
 
 
+def below_one(values: Any, xp: Any) -> Any:
+    """``values`` with every 1.0 lowered to the largest number below 1 of their dtype.
+
+    Uniform samples cast from float64 to float16 can round up to 1.0; this keeps
+    the interval half-open, ``[0, 1)``, as PyTorch's.
+    """
+    one = values.dtype.type(1)
+    return xp.minimum(values, xp.nextafter(one, values.dtype.type(0)))
+
+
 class RandomSource:
     """A seeded random stream producing arrays of one backend.
 

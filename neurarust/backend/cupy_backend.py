@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Backend, RandomSource
+from .base import Backend, RandomSource, below_one
 
 try:  # pragma: no cover - exercised only where CuPy is installed
     import cupy
@@ -40,7 +40,7 @@ class CupyRandom(RandomSource):  # pragma: no cover - needs a GPU
         with cupy.cuda.Device(self._index):
             if dtype in ("float32", "float64"):
                 return self._state.random_sample(shape, dtype=dtype)
-            return self._state.random_sample(shape).astype(dtype)
+            return below_one(self._state.random_sample(shape).astype(dtype), cupy)
 
     def normal(self, shape: tuple[int, ...], dtype: Any) -> Any:
         with cupy.cuda.Device(self._index):

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Backend, RandomSource
+from .base import Backend, RandomSource, below_one
 
 
 class NumpyRandom(RandomSource):
@@ -18,7 +18,7 @@ class NumpyRandom(RandomSource):
     def uniform(self, shape: tuple[int, ...], dtype: Any) -> Any:
         if dtype in (np.float32, np.float64):
             return self._gen.random(shape, dtype=dtype)
-        return self._gen.random(shape).astype(dtype)
+        return below_one(self._gen.random(shape).astype(dtype), np)
 
     def normal(self, shape: tuple[int, ...], dtype: Any) -> Any:
         if dtype in (np.float32, np.float64):

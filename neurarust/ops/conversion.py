@@ -8,8 +8,9 @@ from .. import dtypes
 from ..autograd.function import Function
 from ..device import Device, device
 from ..tensor import Tensor
+from ._util import as_operand
 
-__all__ = ["to", "copy_into"]
+__all__ = ["to", "copy_into", "fill"]
 
 
 class ToCopy(Function):
@@ -73,9 +74,64 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     return ToCopy.apply(input, target, d)
 
 
-def copy_into(target: Tensor, src: Tensor) -> Tensor:
+class Overwrite(Function):
+    """The value that ``target.copy_(src)`` and ``target.fill_(value)`` write: ``src``
+    cast to ``target``'s dtype, moved to its device and broadcast to its shape.
+
+    The old value of ``target`` gets a zero gradient (it is overwritten); ``src``
+    gets the incoming gradient, summed back to its shape.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, target: Tensor, src: Any, op: str) -> Any:
+        data = src
+        if isinstance(src, Tensor):
+            ctx.source = (src.device, src.dtype)
+            data = src._data
+            if src.device is not target.device:
+                data = target.backend.asarray(src.backend.to_host(data))
+        out = target.backend.xp.empty(target._data.shape, target._data.dtype)
+        try:
+            out[...] = data
+        except ValueError:
+            raise RuntimeError(
+                f"{op}: the source of shape {list(getattr(src, 'shape', ()))} can't be "
+                f"broadcast to the destination's shape {list(target.shape)}"
+            ) from None
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        from .creation import zeros_like
+
+        target_grad = zeros_like(grad) if ctx.needs_input_grad[0] else None
+        src_grad = None
+        if ctx.needs_input_grad[1]:
+            src_device, src_dtype = ctx.source
+            src_grad = to(grad, src_device, src_dtype)
+        return target_grad, src_grad, None
+
+
+def copy_into(target: Tensor, src: Any) -> Tensor:
     """``src`` broadcast to ``target``'s shape, cast and moved to its dtype and device:
-    the value ``target.copy_(src)`` writes."""
-    if not isinstance(src, Tensor):
-        raise TypeError(f"copy_: expected a Tensor as source, got {type(src).__name__}")
-    return to(src, target.device, target.dtype).expand(target.shape)
+    the value ``target.copy_(src)`` writes (differentiable with respect to ``src``)."""
+    return Overwrite.apply(target, as_operand("copy_", src), "copy_")
+
+
+def fill(input: Tensor, value: Any) -> Tensor:
+    """A tensor shaped like ``input`` (same dtype and device) holding ``value`` everywhere.
+
+    ``value`` is a number or a 0-dimensional tensor (then the result is
+    differentiable with respect to it). ``input.fill_(value)`` is the in-place form.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.fill(nr.zeros(3), 2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+    """
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(
+            "fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value.ndim} dimensions."
+        )
+    return Overwrite.apply(input, as_operand("fill_", value), "fill_")

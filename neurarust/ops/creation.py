@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..autograd.function import Function
 from ..device import Device, DeviceLike, device
 from ..random import Generator, default_generator
 from ..tensor import Tensor
@@ -74,17 +75,31 @@ def _size(size: tuple[Any, ...], op: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _infer_dtype(array: np.ndarray, data: Any) -> dtypes.dtype:
-    """The dtype PyTorch gives data: NumPy dtypes are kept, Python floats use the default."""
-    if isinstance(data, (np.ndarray, np.generic)):
-        return dtypes.from_numpy_dtype(array.dtype)
-    kind = array.dtype.kind
-    if kind == "f":
-        return dtypes.get_default_dtype()
-    if kind in "iu":
-        return dtypes.int64
-    if kind == "b":
-        return dtypes.bool
+_PYTHON_NUMBERS = {bool, int, float}
+
+
+def _element_dtype(data: Any) -> dtypes.dtype | None:
+    """PyTorch's dtype for ``data``: the promotion of its elements' dtypes.
+
+    Python floats count as the default float dtype, ints as int64 and bools as
+    bool; NumPy arrays and scalars keep their dtype. None for empty sequences.
+    """
+    if isinstance(data, (list, tuple)):
+        kinds = set(map(type, data))
+        if kinds <= _PYTHON_NUMBERS:  # the common case, decided without a Python loop
+            if float in kinds:
+                return dtypes.get_default_dtype()
+            return dtypes.int64 if int in kinds else (dtypes.bool if kinds else None)
+        found = None
+        for item in data:
+            d = _element_dtype(item)
+            if d is not None:
+                found = d if found is None else dtypes.promote_types(found, d)
+        return found
+    if hasattr(data, "dtype"):  # a NumPy array or scalar
+        return dtypes.from_numpy_dtype(data.dtype)
+    if type(data) in _PYTHON_NUMBERS:
+        return dtypes.scalar_dtype(data)
     raise TypeError(
         f"tensor: could not infer a dtype from data of type {type(data).__name__} "
         "(expected numbers or nested sequences of numbers)"
@@ -129,12 +144,17 @@ def tensor(
     if isinstance(data, Tensor) and device is None:
         dev = data.device
     host = _to_host(data)
+    if dtype is not None:
+        target = dtypes.to_dtype(dtype)
+    else:
+        target = _element_dtype(host) or dtypes.get_default_dtype()
     try:
-        array = np.array(host)
+        array = np.array(host, dtype=target.numpy)
+    except OverflowError as err:
+        raise ValueError(f"tensor: a value does not fit in {target.name} ({err})") from None
     except ValueError as err:
-        raise ValueError(f"tensor: data is not a regular (rectangular) array: {err}") from None
-    target = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(array, host)
-    return _finish(dev.backend.asarray(array, target.numpy), dev, requires_grad)
+        raise ValueError(f"tensor: could not make a {target.name} array of data: {err}") from None
+    return _finish(dev.backend.asarray(array), dev, requires_grad)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: DeviceLike | None = None) -> Tensor:
@@ -286,13 +306,14 @@ def arange(
         >>> nr.arange(1, 2, 0.25)
         tensor([1.0000, 1.2500, 1.5000, 1.7500])
     """
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError(
-            f"arange: upper bound and larger bound inconsistent with step sign "
+            f"arange: upper bound and lower bound inconsistent with step sign "
             f"(start={start}, end={end}, step={step})"
         )
     if dtype is None:
@@ -332,6 +353,9 @@ def eye(
     requires_grad: bool = False,
 ) -> Tensor:
     """An ``n x m`` matrix (``m`` defaults to ``n``) with ones on the diagonal."""
+    for name, value in (("n", n), ("m", m)):
+        if value is not None and value < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {value}")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     dev = _device(device)
     return _finish(dev.backend.xp.eye(n, n if m is None else m, dtype=d.numpy), dev, requires_grad)
@@ -384,8 +408,10 @@ def randn(
 
 
 def randint(
-    *args: Any,
+    low: Any = 0,
+    high: Any = None,
     size: Any = None,
+    *,
     generator: Generator | None = None,
     dtype: Any = None,
     device: DeviceLike | None = None,
@@ -399,20 +425,18 @@ def randint(
         >>> nr.randint(0, 10, (2, 3)).shape
         neurarust.Size([2, 3])
     """
-    if size is not None:
-        args = (*args, size)
-    if len(args) == 2:
-        low, high, shape = 0, args[0], args[1]
-    elif len(args) == 3:
-        low, high, shape = args
-    else:
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=size)
+        low, high = 0, low
+    if high is None or size is None:
         raise TypeError("randint: expected randint(high, size) or randint(low, high, size)")
     if low >= high:
         raise RuntimeError(f"randint: expected low < high, but got low={low}, high={high}")
     d = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     dev = _device(device)
     data = _source(generator, dev, "randint").integers(
-        int(low), int(high), _size((shape,), "randint"), d.numpy
+        int(low), int(high), _size((size,), "randint"), d.numpy
     )
     return _finish(data, dev, requires_grad)
 
@@ -434,6 +458,35 @@ def randperm(
     return _finish(data, dev, requires_grad)
 
 
+class Normal(Function):
+    """Samples of ``mean + std * N(0, 1)`` for tensor ``mean`` and/or ``std``.
+
+    As in PyTorch, the gradient with respect to ``mean`` and ``std`` is zero: the
+    samples are treated as constants. For a reparameterized (differentiable)
+    sample write ``mean + std * randn_like(mean)``.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, mean: Any, std: Any, source: Any) -> Any:
+        ref = mean if isinstance(mean, Tensor) else std
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        if (ref.backend.xp.asarray(s) < 0).any():
+            raise RuntimeError("normal: expected all elements of std >= 0.0")
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        noise = source.normal(shape, ref._data.dtype)
+        return (m + s * noise).astype(ref._data.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        zero = zeros_like(grad)
+        return (
+            zero if ctx.needs_input_grad[0] else None,
+            zero if ctx.needs_input_grad[1] else None,
+            None,
+        )
+
+
 def normal(
     mean: Any,
     std: Any = 1.0,
@@ -446,8 +499,8 @@ def normal(
 ) -> Tensor:
     """Samples from normal distributions: ``mean + std * N(0, 1)``.
 
-    ``mean`` and ``std`` may be tensors (broadcast together; the result is
-    differentiable with respect to them) or floats with an explicit ``size``.
+    ``mean`` and ``std`` may be tensors (broadcast together; as in PyTorch the
+    gradient with respect to them is zero) or floats with an explicit ``size``.
     """
     tensors = [x for x in (mean, std) if isinstance(x, Tensor)]
     if not tensors:
@@ -458,10 +511,7 @@ def normal(
         noise = randn(size, generator=generator, dtype=dtype, device=device)
         out = noise * std + mean
         return out.requires_grad_(True) if requires_grad else out
-    ref = tensors[0]
-    shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
-    noise = randn(shape, generator=generator, dtype=ref.dtype, device=ref.device)
-    return mean + std * noise
+    return Normal.apply(mean, std, _source(generator, tensors[0].device, "normal"))
 
 
 def rand_like(
