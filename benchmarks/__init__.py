@@ -1,0 +1,1 @@
+"""neurarust's benchmark workloads (shared/WORKLOADS.md), each run against PyTorch too."""

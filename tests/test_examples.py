@@ -1,0 +1,22 @@
+"""The README's main example trains to a real accuracy on the digits dataset."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def load_example(name: str):
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_train_digits_reaches_high_accuracy():
+    pytest.importorskip("sklearn")
+    example = load_example("train_digits")
+    assert example.main(epochs=10) > 0.9
