@@ -33,6 +33,13 @@ class Size(tuple):
             n *= s
         return n
 
+    def __getitem__(self, index: Any) -> Any:
+        item = super().__getitem__(index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other: Any) -> Size:
+        return Size(tuple(self) + tuple(other))
+
     def __repr__(self) -> str:
         return f"neurarust.Size({list(self)})"
 
@@ -84,10 +91,16 @@ class Tensor:
     device: Device
     grad_fn: Any
 
-    def __init__(self, data: Any = (), *, device: DeviceLike | None = None) -> None:
-        from .ops.creation import tensor as _tensor
+    def __init__(self, *data: Any, device: DeviceLike | None = None) -> None:
+        from .ops.creation import empty, tensor
 
-        made = _tensor(data, dtype=dtypes.get_default_dtype(), device=device)
+        default = dtypes.get_default_dtype()
+        if len(data) == 1 and not isinstance(data[0], (int, np.integer, Size)):
+            made = tensor(data[0], dtype=default, device=device)
+        elif data:  # Tensor(2, 3): PyTorch's legacy "uninitialized tensor of this size"
+            made = empty(*data, dtype=default, device=device)
+        else:
+            made = tensor([], dtype=default, device=device)
         self._init(made._data, made.device)
 
     def _init(
@@ -345,11 +358,17 @@ class Tensor:
             )
         return bool(self.item())
 
+    def _scalar(self) -> Any:
+        """The one value, for float()/int()/complex(): ValueError if there are more."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -357,7 +376,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._scalar())
 
     __hash__ = object.__hash__
 
@@ -411,6 +430,9 @@ class Tensor:
         """With no argument, the type name (``"neurarust.FloatTensor"``); else cast."""
         if dtype is None:
             return f"neurarust.{_TYPE_NAMES[self.dtype.name]}"
+        if isinstance(dtype, str) and dtype.startswith("neurarust."):
+            names = {name: d for d, name in _TYPE_NAMES.items()}
+            dtype = names.get(dtype[len("neurarust.") :], dtype)
         return self.to(dtypes.to_dtype(dtype))
 
     def float(self) -> Tensor:
@@ -477,16 +499,8 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
             return
-        ref = weakref.ref(self)
-
-        def keep(grad: Tensor) -> None:
-            owner = ref()
-            if owner is not None:
-                g = grad if grad._requires_grad else grad.detach()
-                owner._grad = g if owner._grad is None else owner._grad + g
-
+        self.register_hook(_GradRetainer(self))
         self._retains_grad = True
-        self.register_hook(keep)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed.
@@ -505,7 +519,10 @@ class Tensor:
             if node._hooks is None:
                 node._hooks = {}
             hooks = node._hooks.setdefault(self._output_nr, [])
-        hooks.append(hook)
+        if hooks and isinstance(hooks[-1], _GradRetainer):
+            hooks.insert(len(hooks) - 1, hook)  # retain_grad sees the hooks' result
+        else:
+            hooks.append(hook)
         return RemovableHandle(hooks, hook)
 
     def _gradient_edge(self) -> tuple[Any, int]:
@@ -562,9 +579,14 @@ class Tensor:
         self._data[...] = result._data
         self._version[0] += 1
         if recording:
+            old_hooks = self.grad_fn._hooks if self._retains_grad else None
             self.grad_fn = result.grad_fn
             self._output_nr = result._output_nr
             self._requires_grad = result._requires_grad
+            if old_hooks is not None:  # .grad now means the gradient of the new value
+                old_hooks[source._output_nr].pop()
+                self._retains_grad = False
+                self.retain_grad()
         return self
 
     # -- ops: thin doors into neurarust.ops (math and backward live there) --------------
@@ -1025,8 +1047,8 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
-        """Fill with ``value`` (a number or a one-element tensor) in place."""
-        return self._inplace(_ops.full_like, value)
+        """Fill with ``value`` (a number or a 0-dimensional tensor) in place."""
+        return self._inplace(_ops.fill, value)
 
     def copy_(self, src: Tensor) -> Tensor:
         """Copy ``src`` (broadcast, cast and moved as needed) into ``self`` in place."""
@@ -1149,6 +1171,23 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._inplace(_ops.index_put, index, value)
+
+
+class _GradRetainer:
+    """The hook ``retain_grad()`` registers: stores the gradient in ``tensor.grad``.
+
+    It is kept last among the tensor's hooks, so it sees what they return, as in
+    PyTorch.
+    """
+
+    def __init__(self, tensor: Tensor) -> None:
+        self._owner = weakref.ref(tensor)
+
+    def __call__(self, grad: Tensor) -> None:
+        owner = self._owner()
+        if owner is not None:
+            g = grad if grad._requires_grad else grad.detach()
+            owner._grad = g if owner._grad is None else owner._grad + g
 
 
 def device_of_cuda(spec: DeviceLike) -> Device:

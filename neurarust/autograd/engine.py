@@ -301,9 +301,16 @@ def grad(
         raise RuntimeError("grad requires at least one input")
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor) or not t._requires_grad:
-            raise RuntimeError(f"grad: input {i} does not require grad")
+            raise RuntimeError(
+                f"One of the differentiated Tensors (input {i}) does not require grad"
+            )
     if allow_unused is None:
         allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
     grads = _root_gradients(outs, _as_tuple(grad_outputs), "grad")
     retain = create_graph if retain_graph is None else retain_graph
     targets = [t._gradient_edge() for t in ins]
