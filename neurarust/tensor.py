@@ -82,7 +82,6 @@ class Tensor:
         "_version",
         "_base",
         "_accumulator",
-        "_backward_hooks",
         "_retains_grad",
         "__weakref__",
     )
@@ -91,7 +90,7 @@ class Tensor:
     device: Device
     grad_fn: Any
 
-    def __init__(self, *data: Any, device: DeviceLike | None = None) -> None:
+    def __new__(cls, *data: Any, device: DeviceLike | None = None) -> Tensor:
         from .ops.creation import empty, tensor
 
         default = dtypes.get_default_dtype()
@@ -101,27 +100,7 @@ class Tensor:
             made = empty(*data, dtype=default, device=device)
         else:
             made = tensor([], dtype=default, device=device)
-        self._init(made._data, made.device)
-
-    def _init(
-        self,
-        data: Any,
-        dev: Device,
-        requires_grad: bool = False,
-        grad_fn: Any = None,
-        output_nr: int = 0,
-    ) -> None:
-        self._data = data
-        self.device = dev
-        self._requires_grad = requires_grad
-        self._grad = None
-        self.grad_fn = grad_fn
-        self._output_nr = output_nr
-        self._version = [0]
-        self._base = None
-        self._accumulator = None
-        self._backward_hooks = None
-        self._retains_grad = False
+        return cls._make(made._data, made.device)
 
     @classmethod
     def _make(
@@ -132,9 +111,22 @@ class Tensor:
         grad_fn: Any = None,
         output_nr: int = 0,
     ) -> Tensor:
-        """Wrap a backend array without copying (the internal constructor)."""
+        """Wrap a backend array without copying (the internal constructor).
+
+        Every op output is made here, so the fields are set inline rather than
+        through ``__init__`` (it saves a call on the hottest path).
+        """
         t = object.__new__(cls)
-        t._init(data, dev, requires_grad, grad_fn, output_nr)
+        t._data = data
+        t.device = dev
+        t._requires_grad = requires_grad
+        t._grad = None
+        t.grad_fn = grad_fn
+        t._output_nr = output_nr
+        t._version = [0]  # shared by views, so in-place changes show through them
+        t._base = None
+        t._accumulator = None
+        t._retains_grad = False
         return t
 
     @staticmethod
@@ -510,15 +502,10 @@ class Tensor:
         """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is None:
-            if self._backward_hooks is None:
-                self._backward_hooks = []
-            hooks = self._backward_hooks
-        else:
-            node = self.grad_fn
-            if node._hooks is None:
-                node._hooks = {}
-            hooks = node._hooks.setdefault(self._output_nr, [])
+        node, output_nr = self._gradient_edge()
+        if node._hooks is None:
+            node._hooks = {}
+        hooks = node._hooks.setdefault(output_nr, [])
         if hooks and isinstance(hooks[-1], _GradRetainer):
             hooks.insert(len(hooks) - 1, hook)  # retain_grad sees the hooks' result
         else:
@@ -529,11 +516,9 @@ class Tensor:
         """Where gradients for this tensor go: (grad_fn, output_nr) or the leaf's accumulator."""
         if self.grad_fn is not None:
             return (self.grad_fn, self._output_nr)
-        node = self._accumulator() if self._accumulator is not None else None
-        if node is None:
-            node = function.AccumulateGrad(self)
-            self._accumulator = weakref.ref(node)
-        return (node, 0)
+        if self._accumulator is None:
+            self._accumulator = function.AccumulateGrad(self)
+        return (self._accumulator, 0)
 
     def _inplace(self, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
         """Run ``op(self, *args)`` out of place and write the result into ``self``.

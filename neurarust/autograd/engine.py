@@ -182,7 +182,13 @@ def _add_gradient(buffers: dict[Function, list[Any]], node: Function, nr: int, g
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * max(1, len(node._output_meta))
-    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+    held = slots[nr]
+    if held is None:
+        slots[nr] = grad
+    elif held._requires_grad or grad._requires_grad:  # create_graph: record the sum
+        slots[nr] = held + grad
+    else:  # plain arrays: skip the op machinery on this hot path
+        slots[nr] = Tensor._make(held._data + grad._data, held.device)
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:

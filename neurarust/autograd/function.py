@@ -28,6 +28,7 @@ how higher-order gradients work.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -64,7 +65,7 @@ class Function:
     # Graph-node state, filled by apply() only when a graph is recorded.
     _edges: tuple[Edge | None, ...] = ()
     _input_meta: tuple[Any, ...] = ()
-    _output_meta: tuple[Any, ...] = ()
+    _output_meta: tuple[Any, ...] = ()  # only for nodes with several outputs
     _saved: tuple[Any, ...] | None = None
     _saved_versions: tuple[int, ...] = ()
     _result: tuple[Any, ...] = ()
@@ -171,37 +172,42 @@ class Function:
 
         Returns a Tensor, or a tuple of Tensors when ``forward`` returns a tuple.
         """
-        ctx = cls.__new__(cls)
+        # This is the hottest path of the framework (every op call goes through it),
+        # so it is written as flat loops rather than generator expressions.
+        ctx = object.__new__(cls)
         state = grad_mode._state
-        previous = state.enabled
-        record = False
-        if previous:
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    record = True
-                    break
-        if record:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        enabled = state.enabled
+        if enabled:
+            needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+            record = True in needs
+        else:
+            needs = (False,) * len(args)
+            record = False
+        ctx.needs_input_grad = needs
         state.enabled = False
         try:
             raw = cls.forward(ctx, *args)
         finally:
-            state.enabled = previous
+            state.enabled = enabled
         if type(raw) is tuple:
             outputs = tuple(ctx._wrap_output(r, i, record, args) for i, r in enumerate(raw))
-        else:
-            outputs = (ctx._wrap_output(raw, 0, record, args),)
+            if record:
+                ctx._record(args, outputs)
+            return outputs
+        out = ctx._wrap_output(raw, 0, record, args)
         if record:
-            ctx._record(args, outputs)
-        return outputs if type(raw) is tuple else outputs[0]
+            ctx._record(args, (out,))
+        return out
 
     def _wrap_output(self, value: Any, index: int, record: bool, args: tuple[Any, ...]) -> Any:
-        """Turn what forward returned into an output Tensor of this node."""
+        """Turn what forward returned into output ``index`` of this node."""
         if isinstance(value, Tensor):
-            if any(value is a for a in args):  # an input passed through: give it a new identity
-                alias = Tensor._make(value._data, value.device)
-                alias._version = value._version
-                value = alias
+            for a in args:
+                if value is a:  # an input passed through: give it a new identity
+                    alias = Tensor._make(value._data, value.device)
+                    alias._version = value._version
+                    value = alias
+                    break
             out = value
         else:
             if isinstance(value, np.generic):  # NumPy reductions return scalars, not 0-d arrays
@@ -211,11 +217,10 @@ class Function:
             base = args[0]
             out._version = base._version
             out._base = base if base._base is None else base._base
-        if (
-            record
-            and out._data.dtype.kind == "f"
-            and not any(out is t for t in self._non_differentiable)
-        ):
+        if record and out._data.dtype.kind == "f":
+            for t in self._non_differentiable:
+                if out is t:
+                    return out
             out._requires_grad = True
             out.grad_fn = self
             out._output_nr = index
@@ -225,45 +230,57 @@ class Function:
         """Make this ctx the graph node that produced ``outputs`` from ``args``."""
         edges: list[Edge | None] = []
         meta: list[Any] = []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
+        for a, needed in zip(args, self.needs_input_grad):
+            if needed:
                 edges.append(a._gradient_edge())
-                meta.append((a._data.shape, a._data.dtype))
+                data = a._data
+                meta.append((data.shape, data.dtype))
             else:
                 edges.append(None)
                 meta.append(None)
         self._edges = tuple(edges)
         self._input_meta = tuple(meta)
-        self._output_meta = tuple((o._data.shape, o._data.dtype, o.device) for o in outputs)
+        if len(outputs) > 1:  # to make zero gradients for outputs that got none
+            self._output_meta = tuple([(o._data.shape, o._data.dtype, o.device) for o in outputs])
         if self.saves_result:
-            self._result = tuple((o._data, o._version, o.device, o._version[0]) for o in outputs)
+            self._result = tuple([(o._data, o._version, o.device, o._version[0]) for o in outputs])
         if anomaly._state.enabled:
             self._trace = anomaly.forward_trace()
 
 
 def _first_device(args: tuple[Any, ...]) -> Any:
+    """The device of the first Tensor among an op's arguments."""
     for a in args:
         if isinstance(a, Tensor):
             return a.device
-    raise TypeError("Function.apply: forward returned an array but no input is a Tensor")
+    raise TypeError("Function.apply: forward returned an array but no argument is a Tensor")
 
 
 class AccumulateGrad(Function):
-    """The graph node of a leaf tensor: adds arriving gradients into ``leaf.grad``."""
+    """The graph node of a leaf tensor: adds arriving gradients into ``leaf.grad``.
+
+    The leaf owns its node (``leaf._accumulator``) and the node refers back to the
+    leaf weakly, so the two form no reference cycle and the node lives exactly as
+    long as the leaf. Hooks registered on the leaf are kept on the node, so they
+    run even when the graph outlives the leaf tensor.
+    """
 
     def __init__(self, variable: Any) -> None:
-        self.variable = variable
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self) -> Any:
+        """The leaf tensor, or None once it has been garbage-collected."""
+        return self._variable()
 
     def name(self) -> str:
         return "AccumulateGrad"
 
     def accumulate(self, grad: Any, create_graph: bool) -> None:
         """Add ``grad`` into ``variable.grad`` (in place unless a graph is being built)."""
-        var = self.variable
-        for hook in var._backward_hooks or ():
-            replaced = hook(grad)
-            if replaced is not None:
-                grad = replaced
+        var = self._variable()
+        if var is None:
+            return
         if var._grad is None:
             var._grad = grad if create_graph else Tensor._make(grad._data.copy(), grad.device)
         elif create_graph or var._grad._requires_grad:
