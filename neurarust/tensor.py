@@ -91,6 +91,13 @@ class Tensor:
     grad_fn: Any
 
     def __new__(cls, *data: Any, device: DeviceLike | None = None) -> Tensor:
+        """``Tensor(data)`` copies ``data`` into a default-float tensor;
+        ``Tensor(2, 3)`` makes an uninitialized one of that shape (PyTorch's legacy form).
+
+        Args:
+            *data: nested sequences / an array, or the sizes of a new tensor.
+            device: where to put it (default: the CPU).
+        """
         from .ops.creation import empty, tensor
 
         default = dtypes.get_default_dtype()
@@ -224,6 +231,8 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return ``self``."""
+        if requires_grad and self.grad_fn is not None:
+            return self  # a non-leaf already requires grad: nothing to change
         self.requires_grad = requires_grad
         return self
 
@@ -263,8 +272,9 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """This tensor's values as a new tensor outside the graph (shares storage)."""
-        return self.detach()
+        """This tensor's values as a new tensor outside the graph, sharing storage but not
+        the version counter: as in PyTorch, autograd does not see changes made through it."""
+        return Tensor._make(self._data, self.device)
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -288,7 +298,9 @@ class Tensor:
 
     def _dim(self, dim: int, op: str) -> int:
         """Wrap a possibly negative ``dim``; IndexError naming ``op`` if out of range."""
-        n = max(self._data.ndim, 1)
+        if self._data.ndim == 0:
+            raise IndexError(f"{op}: Dimension specified as {dim} but tensor has no dimensions")
+        n = self._data.ndim
         if not -n <= dim < n:
             raise IndexError(
                 f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
@@ -301,10 +313,10 @@ class Tensor:
     def numpy(self, *, force: bool = False) -> np.ndarray:
         """The data as a NumPy array sharing memory (CPU tensors that need no grad).
 
-        ``force=True`` detaches and copies to the host instead of raising.
+        ``force=True`` detaches (and copies GPU data to the host) instead of raising.
         """
-        if force:
-            return np.array(self.backend.to_host(self._data))
+        if force:  # detached; still shares memory on the CPU, as in PyTorch
+            return np.asarray(self.backend.to_host(self._data))
         if self._requires_grad:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
@@ -345,9 +357,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with {self._data.size} values is ambiguous"
-            )
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     def _scalar(self) -> Any:
@@ -481,6 +491,8 @@ class Tensor:
 
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place, making it a leaf."""
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -964,6 +976,18 @@ class Tensor:
     def log_(self, *args: Any, **kwargs: Any) -> Tensor:
         return self._inplace(_ops.log, *args, **kwargs)
 
+    def exp2_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.exp2, *args, **kwargs)
+
+    def log2_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.log2, *args, **kwargs)
+
+    def log10_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.log10, *args, **kwargs)
+
+    def erf_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.erf, *args, **kwargs)
+
     def log1p_(self, *args: Any, **kwargs: Any) -> Tensor:
         return self._inplace(_ops.log1p, *args, **kwargs)
 
@@ -1107,6 +1131,8 @@ class Tensor:
         return _ops.neg(self)
 
     def __pos__(self) -> Tensor:
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def __abs__(self) -> Tensor:

@@ -28,6 +28,13 @@ def device_count() -> int:
         return 0
 
 
+def _erf(data: Any) -> Any:  # pragma: no cover - needs a GPU
+    """The erf kernel: cupyx's ufunc (it computes float16 wider), in ``data``'s dtype."""
+    from cupyx.scipy.special import erf  # imported on first use, not with neurarust
+
+    return erf(data).astype(data.dtype, copy=False)
+
+
 class CupyRandom(RandomSource):  # pragma: no cover - needs a GPU
     """CuPy's ``RandomState`` on one device."""
 
@@ -79,6 +86,7 @@ class CupyBackend(Backend):  # pragma: no cover - needs a GPU
             )
         self.xp = cupy
         self.index = index
+        self.register_kernel("erf", _erf)
 
     def asarray(self, data: Any, dtype: Any = None) -> Any:
         with cupy.cuda.Device(self.index):

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from . import kernels_cpu
 from .base import Backend, RandomSource, below_one
 
 
@@ -58,3 +59,4 @@ class NumpyBackend(Backend):
 
 
 numpy_backend = NumpyBackend()
+numpy_backend.register_kernel("erf", kernels_cpu.erf)

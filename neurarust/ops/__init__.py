@@ -8,6 +8,9 @@ methods, ``neurarust.<op>`` and ``nn.functional`` all lead here.
 from .conversion import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .elementwise import *  # noqa: F403
+from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .reduction import *  # noqa: F403
 from .shape import *  # noqa: F403
+from .softmax import *  # noqa: F403
+from .unary import *  # noqa: F403
