@@ -1,41 +1,503 @@
 """Shape ops: reshaping, permuting, expanding, joining and splitting tensors.
 
 Ops that return a view of their input (same storage) set ``is_view`` so the
-output shares the input's version counter.
+output shares the input's version counter: writing through a view changes the
+base, and a backward that saved the base notices. Ops that copy (``repeat``,
+``flip``, ``cat``...) return fresh storage.
+
+Sizes and dims are accepted both as varargs and as one sequence, as PyTorch
+does: ``x.permute(1, 0)``, ``x.permute((1, 0))`` and ``permute(x, dims=[1, 0])``.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+import operator
+from collections.abc import Sequence
 from typing import Any
 
+from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
+from ._util import check_same_device, normalize_dim, normalize_dims
+from .indexing import getitem
 
-__all__ = ["reshape", "expand"]
+__all__ = [
+    "reshape",
+    "view",
+    "view_as",
+    "reshape_as",
+    "contiguous",
+    "flatten",
+    "unflatten",
+    "permute",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "squeeze",
+    "unsqueeze",
+    "expand",
+    "expand_as",
+    "repeat",
+    "tile",
+    "flip",
+    "roll",
+    "cat",
+    "concat",
+    "concatenate",
+    "stack",
+    "split",
+    "chunk",
+    "unbind",
+    "clone",
+    "movedim",
+    "moveaxis",
+    "narrow",
+]
 
 
-def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
+# -- argument helpers -------------------------------------------------------------------
 
 
-class Reshape(Function):
+def _ints(first: Any, rest: tuple[Any, ...]) -> tuple[int, ...]:
+    """Sizes or dims given as varargs (``1, 0``) or as one sequence (``(1, 0)``)."""
+    values = first if isinstance(first, Sequence) and not rest else (first, *rest)
+    return tuple(operator.index(v) for v in values)
+
+
+def _dim_of(input: Tensor, dim: int, op: str) -> int:
+    """``dim`` wrapped for an op that needs at least one dimension (split, narrow...)."""
+    if input._data.ndim == 0:
+        raise IndexError(f"{op}: Dimension specified as {dim} but tensor has no dimensions")
+    return normalize_dim(dim, input._data.ndim, op)
+
+
+def _infer_size(
+    shape: tuple[int, ...], numel: int, op: str, mismatch: str | None = None
+) -> tuple[int, ...]:
+    """``shape`` with its -1 entry (if any) filled in so that it holds ``numel`` elements.
+
+    ``mismatch`` replaces the message of the error raised when it cannot.
+    """
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(
+                f"{op}: invalid shape dimension {s} at index {i} of shape {list(shape)}"
+            )
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError(f"{op}: only one dimension can be inferred")
+    known = math.prod(s for s in shape if s != -1)
+    if unknown and known and numel % known == 0:
+        return shape[: unknown[0]] + (numel // known,) + shape[unknown[0] + 1 :]
+    if not unknown and known == numel:
+        return shape
+    if unknown and numel == 0:
+        raise RuntimeError(
+            f"{op}: cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+            "unspecified dimension size -1 can be any value and is ambiguous"
+        )
+    raise RuntimeError(
+        mismatch or f"{op}: shape '{list(shape)}' is invalid for input of size {numel}"
+    )
+
+
+def _viewable(data: Any, shape: tuple[int, ...]) -> bool:
+    """Whether ``data`` can take ``shape`` (same number of elements) without a copy.
+
+    Split the layout into chunks: maximal runs of dimensions that sit back to
+    back in memory. Within a chunk the elements are equally spaced, so it can be
+    regrouped freely; a view is possible exactly when no new dimension straddles
+    two chunks, i.e. every chunk boundary is also a boundary of the new shape.
+    """
+    if data.flags.c_contiguous or data.size == 0:
+        return True
+    chunks: list[int] = []
+    outer_stride = None
+    for size, stride in zip(data.shape, data.strides):
+        if size == 1:  # size-1 dims have no say in the layout
+            continue
+        if chunks and outer_stride == size * stride:
+            chunks[-1] *= size
+        else:
+            chunks.append(size)
+        outer_stride = stride
+    boundaries = set(itertools.accumulate(chunks, operator.mul))
+    return boundaries <= set(itertools.accumulate(shape, operator.mul))
+
+
+# -- reshaping ----------------------------------------------------------------------------
+
+
+class View(Function):
+    """The same elements in a new shape, sharing storage."""
+
     is_view = True
 
     @staticmethod
     def forward(ctx: Any, a: Tensor, shape: tuple[int, ...]) -> Any:
         ctx.shape = a._data.shape
-        try:
-            return a._data.reshape(shape)
-        except ValueError:
-            raise RuntimeError(
-                f"reshape: shape '{list(shape)}' is invalid for input of size {a._data.size}"
-            ) from None
+        return a._data.reshape(shape)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        return grad.reshape(ctx.shape), None
+        return _reshape_to(grad, ctx.shape), None
+
+
+class Reshape(View):
+    """A reshape whose input strides allow no view: the elements are copied."""
+
+    is_view = False
+
+
+def _reshape_to(input: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """``input`` in the valid ``shape``: a view when the strides allow it, else a copy."""
+    op = View if _viewable(input._data, shape) else Reshape
+    return op.apply(input, shape)
+
+
+def reshape(input: Tensor, shape: Any, *more: int) -> Tensor:
+    """``input``'s elements in a new ``shape`` (one entry may be -1, inferred).
+
+    A view when the input's strides allow it, otherwise a copy.
+
+    Shapes: ``(*)`` -> ``shape``, with the same number of elements.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.arange(6).reshape(2, -1).shape
+        neurarust.Size([2, 3])
+    """
+    target = _infer_size(_ints(shape, more), input._data.size, "reshape")
+    return _reshape_to(input, target)
+
+
+class ViewDtype(Function):
+    """The same bytes read as another dtype: a view that gradients do not flow through."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, dtype: dtypes.dtype) -> Any:
+        out = Tensor._make(a._data.view(dtype.numpy), a.device)
+        ctx.mark_non_differentiable(out)
+        return out
+
+
+def _check_dtype_view(data: Any, dtype: dtypes.dtype) -> None:
+    """RuntimeError when ``data`` cannot be read as ``dtype`` of another element size."""
+    old, new = data.itemsize, dtype.numpy.itemsize
+    if old == new:
+        return
+    what = f"to view {dtypes.from_numpy_dtype(data.dtype).name} as {dtype.name}"
+    if data.ndim == 0:
+        raise RuntimeError(f"view: self.dim() cannot be 0 {what} (different element sizes)")
+    ratio = new // old  # 0 when narrowing, where every size and outer stride fits
+    if ratio > 1 and data.shape[-1] % ratio:
+        raise RuntimeError(
+            f"view: self.size(-1) must be divisible by {ratio} {what} (different element "
+            f"sizes), but got {data.shape[-1]}"
+        )
+    strides = [s // old for s in data.strides]
+    if strides[-1] != 1:
+        raise RuntimeError(
+            f"view: self.stride(-1) must be 1 {what} (different element sizes), "
+            f"but got {strides[-1]}"
+        )
+    for d, stride in enumerate(strides[:-1]):
+        if ratio > 1 and stride % ratio:
+            raise RuntimeError(
+                f"view: self.stride({d}) must be divisible by {ratio} {what} (different "
+                f"element sizes), but got {stride}"
+            )
+
+
+def view(input: Tensor, size: Any = None, *more: int, dtype: dtypes.dtype | None = None) -> Tensor:
+    """A view of ``input`` with a new shape ``size`` (one entry may be -1).
+
+    Raises RuntimeError when the strides make a view impossible (e.g. a
+    transposed tensor flattened); use :func:`reshape` there. ``view(dtype)``
+    reads the same memory as another dtype instead (the last dimension scales
+    by the ratio of element sizes; gradients do not flow through it).
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3).view(3, 2).shape
+        neurarust.Size([3, 2])
+        >>> nr.ones(2).view(nr.int32)
+        tensor([1065353216, 1065353216], dtype=neurarust.int32)
+    """
+    if isinstance(size, dtypes.dtype) or dtype is not None:
+        target_dtype = dtype if dtype is not None else size
+        _check_dtype_view(input._data, target_dtype)
+        return ViewDtype.apply(input, target_dtype)
+    target = _infer_size(_ints(size, more), input._data.size, "view")
+    if not _viewable(input._data, target):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
+    return View.apply(input, target)
+
+
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.view(other.shape)``."""
+    return view(input, other._data.shape)
+
+
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.reshape(other.shape)``."""
+    return reshape(input, other._data.shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Dimensions ``start_dim`` to ``end_dim`` merged into one (a view when possible).
+
+    Shapes: ``(a, b, c, d)`` with ``start_dim=1, end_dim=2`` -> ``(a, b * c, d)``;
+    a 0-d input gives shape ``(1,)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3, 4).flatten(1).shape
+        neurarust.Size([2, 12])
+    """
+    ndim = input._data.ndim
+    start = normalize_dim(start_dim, ndim, "flatten")
+    end = normalize_dim(end_dim, ndim, "flatten")
+    if ndim == 0:
+        return _reshape_to(input, (1,))
+    if start > end:
+        raise RuntimeError("flatten: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    shape = input._data.shape
+    merged = math.prod(shape[start : end + 1])
+    return _reshape_to(input, shape[:start] + (merged,) + shape[end + 1 :])
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Dimension ``dim`` split into ``sizes`` (one entry may be -1): always a view.
+
+    Shapes: ``(a, b * c)`` with ``dim=1, sizes=(b, c)`` -> ``(a, b, c)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 12).unflatten(1, (3, -1)).shape
+        neurarust.Size([2, 3, 4])
+    """
+    d = normalize_dim(dim, input._data.ndim, "unflatten")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    shape = input._data.shape
+    wanted = _ints(sizes, ())
+    mismatch = (
+        f"unflatten: Provided sizes {list(wanted)} don't multiply up to the size of dim {dim} "
+        f"({shape[d]}) in the input tensor"
+    )
+    middle = _infer_size(wanted, shape[d], "unflatten", mismatch)
+    return View.apply(input, shape[:d] + middle + shape[d + 1 :])
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """A view of ``input`` without its size-1 dimensions (only those in ``dim`` if given).
+
+    ``dim`` is None (all), an int or a tuple of ints; listed dims whose size is
+    not 1 are kept.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 1, 3, 1).squeeze(1).shape
+        neurarust.Size([2, 3, 1])
+    """
+    shape = input._data.shape
+    dims = normalize_dims(dim, len(shape), "squeeze")
+    kept = tuple(s for i, s in enumerate(shape) if s != 1 or i not in dims)
+    return View.apply(input, kept)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """A view of ``input`` with a size-1 dimension inserted at ``dim``.
+
+    ``dim`` ranges over ``[-input.dim() - 1, input.dim()]``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3).unsqueeze(-1).shape
+        neurarust.Size([2, 3, 1])
+    """
+    shape = input._data.shape
+    d = normalize_dim(dim, len(shape) + 1, "unsqueeze")
+    return View.apply(input, shape[:d] + (1,) + shape[d:])
+
+
+class Contiguous(Function):
+    """A C-contiguous copy of the input."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor) -> Any:
+        return a._data.copy()
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> Tensor:
+        return grad
+
+
+def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
+    """``input`` itself if it is C-contiguous, else a C-contiguous copy.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3).t().contiguous().is_contiguous()
+        True
+    """
+    if input._data.flags.c_contiguous:
+        return input
+    return Contiguous.apply(input)
+
+
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy of ``input`` with its own storage; gradients flow back unchanged.
+
+    Example:
+        >>> import neurarust as nr
+        >>> x = nr.ones(2)
+        >>> y = x.clone()
+        >>> y.add_(1)
+        tensor([2., 2.])
+        >>> x
+        tensor([1., 1.])
+    """
+    return Contiguous.apply(input)
+
+
+# -- reordering dimensions ----------------------------------------------------------------
+
+
+class Permute(Function):
+    """A view with the dimensions reordered: output dim ``i`` is input dim ``perm[i]``."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, perm: tuple[int, ...]) -> Any:
+        ctx.perm = perm
+        return a._data.transpose(perm)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        inverse = sorted(range(len(ctx.perm)), key=ctx.perm.__getitem__)
+        return Permute.apply(grad, tuple(inverse)), None
+
+
+def permute(input: Tensor, dims: Any, *more: int) -> Tensor:
+    """A view of ``input`` with its dimensions in the order ``dims``.
+
+    Shapes: ``(a, b, c)`` with ``dims=(2, 0, 1)`` -> ``(c, a, b)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3, 4).permute(2, 0, 1).shape
+        neurarust.Size([4, 2, 3])
+    """
+    order = _ints(dims, more)
+    ndim = input._data.ndim
+    if len(order) != ndim:
+        raise RuntimeError(
+            "permute: number of dimensions in the tensor input does not match the length of "
+            f"the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to "
+            f"len(dims) = {len(order)}"
+        )
+    perm = tuple(normalize_dim(d, ndim, "permute") for d in order)
+    if len(set(perm)) != ndim:
+        raise RuntimeError("permute: duplicate dims are not allowed.")
+    return Permute.apply(input, perm)
+
+
+def _swap(input: Tensor, dim0: int, dim1: int, op: str) -> Tensor:
+    ndim = input._data.ndim
+    perm = list(range(ndim))
+    a, b = normalize_dim(dim0, ndim, op), normalize_dim(dim1, ndim, op)
+    if ndim:
+        perm[a], perm[b] = perm[b], perm[a]
+    return Permute.apply(input, tuple(perm))
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """A view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3, 4).transpose(0, 2).shape
+        neurarust.Size([4, 3, 2])
+    """
+    return _swap(input, dim0, dim1, "transpose")
+
+
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """Alias of :func:`transpose` (NumPy's name)."""
+    return _swap(input, axis0, axis1, "swapaxes")
+
+
+def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Alias of :func:`transpose`."""
+    return _swap(input, dim0, dim1, "swapdims")
+
+
+def t(input: Tensor) -> Tensor:
+    """The transpose of a matrix (a view); 0-D and 1-D inputs come back as they are.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3).t().shape
+        neurarust.Size([3, 2])
+    """
+    ndim = input._data.ndim
+    if ndim > 2:
+        raise RuntimeError(f"t: t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    return Permute.apply(input, tuple(reversed(range(ndim))))
+
+
+def _dim_list(dims: Any) -> tuple[int, ...]:
+    return (operator.index(dims),) if not isinstance(dims, Sequence) else _ints(dims, ())
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """A view of ``input`` with dims ``source`` moved to positions ``destination``.
+
+    The other dimensions keep their relative order. ``source`` and
+    ``destination`` are ints or equally long sequences.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3, 4).movedim(0, -1).shape
+        neurarust.Size([3, 4, 2])
+    """
+    src, dst = _dim_list(source), _dim_list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    ndim = input._data.ndim
+    moved = [normalize_dim(d, ndim, "movedim") for d in src]
+    targets = [normalize_dim(d, ndim, "movedim") for d in dst]
+    for name, given, dims in (("source", src, moved), ("destination", dst, targets)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    order = [d for d in range(ndim) if d not in moved]
+    for target, d in sorted(zip(targets, moved)):
+        order.insert(target, d)
+    return Permute.apply(input, tuple(order))
+
+
+def moveaxis(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """Alias of :func:`movedim` (NumPy's name)."""
+    return movedim(input, source, destination)
+
+
+# -- broadcasting and repetition ----------------------------------------------------------
 
 
 class Expand(Function):
@@ -51,15 +513,417 @@ class Expand(Function):
         return grad.sum_to_size(ctx.shape), None
 
 
-def reshape(input: Tensor, *shape: Any) -> Tensor:
-    """``input``'s elements in a new shape (one entry may be -1)."""
-    return Reshape.apply(input, _shape_arg(shape))
-
-
-def expand(input: Tensor, *sizes: Any) -> Tensor:
-    """A broadcast view of ``input`` with ``sizes`` (-1 keeps a dimension)."""
-    sizes = _shape_arg(sizes)
-    shape = input._data.shape
+def _expanded_shape(shape: tuple[int, ...], sizes: tuple[int, ...]) -> tuple[int, ...]:
+    """The target of ``expand``: -1 keeps a size; only size-1 dims may grow."""
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
+            f"the number of dimensions in the tensor ({len(shape)})"
+        )
     lead = len(sizes) - len(shape)
-    target = tuple(shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
-    return Expand.apply(input, target)
+    target = list(sizes[:lead])
+    for i, s in enumerate(target):
+        if s < 0:
+            raise RuntimeError(
+                f"expand: The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                f"non-existing dimension {i}"
+            )
+    for i, (size, old) in enumerate(zip(sizes[lead:], shape), start=lead):
+        if size == -1:
+            size = old
+        elif old != 1 and size != old:
+            raise RuntimeError(
+                f"expand: The expanded size of the tensor ({size}) must match the existing size "
+                f"({old}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                f"Tensor sizes: {list(shape)}"
+            )
+        target.append(size)
+    return tuple(target)
+
+
+def expand(input: Tensor, size: Any, *more: int) -> Tensor:
+    """A broadcast view of ``input`` with shape ``size`` (-1 keeps a dimension).
+
+    Size-1 dimensions may grow, and new leading dimensions may be added; no
+    memory is copied.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(3, 1).expand(2, -1, 4).shape
+        neurarust.Size([2, 3, 4])
+    """
+    return Expand.apply(input, _expanded_shape(input._data.shape, _ints(size, more)))
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.expand(other.shape)``."""
+    return expand(input, other._data.shape)
+
+
+class Repeat(Function):
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, repeats: tuple[int, ...]) -> Any:
+        ctx.shape, ctx.repeats = a._data.shape, repeats
+        return a.backend.xp.tile(a._data, repeats)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        # View the output as (r0, s0, r1, s1, ...) and sum over the repetitions r_i.
+        repeats = ctx.repeats
+        padded = (1,) * (len(repeats) - len(ctx.shape)) + ctx.shape
+        split = tuple(n for pair in zip(repeats, padded) for n in pair)
+        summed = grad.reshape(split).sum(tuple(range(0, len(split), 2)))
+        return summed.reshape(ctx.shape), None
+
+
+def repeat(input: Tensor, repeats: Any, *more: int) -> Tensor:
+    """``input`` tiled ``repeats[i]`` times along each dimension (a copy).
+
+    ``len(repeats)`` may exceed ``input.dim()``: new leading dimensions are added.
+
+    Shapes: ``(a, b)`` with ``repeats=(2, 3)`` -> ``(2a, 3b)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.tensor([1, 2]).repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
+    counts = _ints(repeats, more)
+    if len(counts) < input._data.ndim:
+        raise RuntimeError(
+            "repeat: Number of dimensions of repeat dims can not be smaller than number of "
+            "dimensions of tensor"
+        )
+    shape = (1,) * (len(counts) - input._data.ndim) + input._data.shape
+    for n in counts:
+        if n < 0:
+            out_shape = [c * s for c, s in zip(counts, shape)]
+            raise RuntimeError(
+                f"repeat: Trying to create tensor with negative dimension {n}: {out_shape}"
+            )
+    return Repeat.apply(input, counts)
+
+
+def tile(input: Tensor, dims: Any, *more: int) -> Tensor:
+    """Like :func:`repeat`, but ``dims`` shorter than ``input.dim()`` is padded with 1s.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.zeros(2, 3).tile(2).shape
+        neurarust.Size([2, 6])
+    """
+    counts = _ints(dims, more)
+    counts = (1,) * (input._data.ndim - len(counts)) + counts
+    return repeat(input, counts)
+
+
+class Flip(Function):
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, dims: tuple[int, ...]) -> Any:
+        ctx.dims = dims
+        return a.backend.xp.flip(a._data, axis=dims).copy()  # PyTorch's flip copies
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        return Flip.apply(grad, ctx.dims), None
+
+
+def flip(input: Tensor, dims: Any, *more: int) -> Tensor:
+    """A copy of ``input`` with the order of elements reversed along ``dims``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.tensor([[1, 2], [3, 4]]).flip(1)
+        tensor([[2, 1],
+                [4, 3]])
+    """
+    ndim = input._data.ndim
+    axes = normalize_dims(_ints(dims, more), ndim, "flip")
+    return Flip.apply(input, axes if ndim else ())  # a 0-d tensor accepts dim 0 and -1
+
+
+class Roll(Function):
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, shifts: tuple[int, ...], dims: tuple[int, ...] | None) -> Any:
+        ctx.shifts, ctx.dims = shifts, dims
+        if dims is None:  # roll the flattened tensor
+            return a.backend.xp.roll(a._data, shifts[0])
+        return a.backend.xp.roll(a._data, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        return Roll.apply(grad, tuple(-s for s in ctx.shifts), ctx.dims), None, None
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """``input`` shifted circularly by ``shifts[i]`` along ``dims[i]`` (a copy).
+
+    With ``dims=None`` the flattened tensor is rolled by the single shift and
+    the shape restored.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.tensor([1, 2, 3, 4]).roll(1)
+        tensor([4, 1, 2, 3])
+    """
+    steps = _dim_list(shifts)
+    axes = () if dims is None else _dim_list(dims)
+    if len(steps) != len(axes) and not (dims is None and len(steps) == 1):
+        raise RuntimeError(
+            f"roll: shifts and dimensions must align. shifts: {len(steps)}, dims:{len(axes)}"
+        )
+    ndim = input._data.ndim
+    normalized = None if dims is None else tuple(normalize_dim(d, ndim, "roll") for d in axes)
+    return Roll.apply(input, steps, normalized)
+
+
+# -- joining and splitting ----------------------------------------------------------------
+
+
+def _joinable(op: str, tensors: Any) -> list[Tensor]:
+    """``tensors`` as a list, checked to be Tensors on one device."""
+    if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence):
+        raise TypeError(f"{op}: expected a sequence of Tensors, got {type(tensors).__name__}")
+    tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected Tensor as element {i}, but got {type(t).__name__}")
+        check_same_device(op, tensors[0], t)
+    return tensors
+
+
+def _arrays_as(tensors: tuple[Tensor, ...], dtype: dtypes.dtype) -> list[Any]:
+    return [t._data.astype(dtype.numpy, copy=False) for t in tensors]
+
+
+def _needed(grads: tuple[Tensor, ...], needs: tuple[bool, ...]) -> tuple[Tensor | None, ...]:
+    return tuple(g if need else None for g, need in zip(grads, needs))
+
+
+class Cat(Function):
+    @staticmethod
+    def forward(ctx: Any, dim: int, dtype: dtypes.dtype, *tensors: Tensor) -> Any:
+        ctx.dim, ctx.sizes = dim, tuple(t._data.shape[dim] for t in tensors)
+        return tensors[0].backend.xp.concatenate(_arrays_as(tensors, dtype), axis=dim)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        pieces = Split.apply(grad, ctx.dim, ctx.sizes, True)
+        return (None, None, *_needed(pieces, ctx.needs_input_grad[2:]))
+
+
+def _check_cat_shapes(tensors: list[Tensor], dim: int) -> None:
+    first = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        shape = t._data.shape
+        if len(shape) != len(first):
+            raise RuntimeError(
+                "cat: Tensors must have same number of dimensions: "
+                f"got {len(first)} and {len(shape)}"
+            )
+        for d, (expected, got) in enumerate(zip(first, shape)):
+            if d != dim and expected != got:
+                raise RuntimeError(
+                    f"cat: Sizes of tensors must match except in dimension {dim}. Expected size "
+                    f"{expected} but got size {got} for tensor number {i} in the list."
+                )
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """The tensors joined along the existing dimension ``dim``.
+
+    All shapes must match except along ``dim``; dtypes are promoted as in
+    PyTorch (``int32`` with ``float16`` gives ``float16``). 1-D empty tensors
+    are skipped, as PyTorch does for backward compatibility.
+
+    Shapes: ``(a, n1, c)``, ``(a, n2, c)`` with ``dim=1`` -> ``(a, n1 + n2, c)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.cat([nr.zeros(2, 3), nr.ones(1, 3)]).shape
+        neurarust.Size([3, 3])
+    """
+    tensors = _joinable("cat", tensors)
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(
+                f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated"
+            )
+    dtype = dtypes.result_type(*tensors)
+    parts = [t for t in tensors if t._data.shape != (0,)] or tensors[:1]
+    d = normalize_dim(dim, parts[0]._data.ndim, "cat")
+    _check_cat_shapes(parts, d)
+    return Cat.apply(d, dtype, *parts)
+
+
+def concat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Alias of :func:`cat`."""
+    return cat(tensors, dim)
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Alias of :func:`cat` (NumPy's name)."""
+    return cat(tensors, axis)
+
+
+class Stack(Function):
+    @staticmethod
+    def forward(ctx: Any, dim: int, dtype: dtypes.dtype, *tensors: Tensor) -> Any:
+        ctx.dim = dim
+        return tensors[0].backend.xp.stack(_arrays_as(tensors, dtype), axis=dim)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        pieces = Split.apply(grad, ctx.dim, (1,) * grad._data.shape[ctx.dim], False)
+        return (None, None, *_needed(pieces, ctx.needs_input_grad[2:]))
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """The equally shaped tensors joined along a new dimension ``dim``.
+
+    Shapes: ``n`` tensors of shape ``(a, b)`` with ``dim=1`` -> ``(a, n, b)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.stack([nr.zeros(2), nr.ones(2)], dim=1).shape
+        neurarust.Size([2, 2])
+    """
+    tensors = _joinable("stack", tensors)
+    if not tensors:
+        raise RuntimeError("stack: stack expects a non-empty TensorList")
+    first = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != first:
+            raise RuntimeError(
+                f"stack: stack expects each tensor to be equal size, but got {list(first)} at "
+                f"entry 0 and {list(t._data.shape)} at entry {i}"
+            )
+    d = normalize_dim(dim, len(first) + 1, "stack")
+    return Stack.apply(d, dtypes.result_type(*tensors), *tensors)
+
+
+class Split(Function):
+    """Consecutive pieces of ``sizes[i]`` elements along ``dim``, as views.
+
+    With ``keepdim=False`` every size is 1 and the dimension is dropped (unbind).
+    """
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, dim: int, sizes: tuple[int, ...], keepdim: bool) -> Any:
+        ctx.dim, ctx.keepdim = dim, keepdim
+        lead = (slice(None),) * dim
+        starts = itertools.accumulate(sizes, initial=0)
+        # The trailing Ellipsis keeps a 0-d piece a view instead of a NumPy scalar.
+        return tuple(
+            a._data[lead + (slice(start, start + size) if keepdim else start, ...)]
+            for start, size in zip(starts, sizes)
+        )
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Tensor) -> tuple[Any, ...]:
+        joined = cat(grads, ctx.dim) if ctx.keepdim else stack(grads, ctx.dim)
+        return joined, None, None, None
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """``tensor`` cut along ``dim`` into views.
+
+    An int gives pieces of that size (the last may be smaller); a list gives
+    pieces of those sizes, which must sum to ``tensor.size(dim)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> [p.shape[0] for p in nr.arange(5).split(2)]
+        [2, 2, 1]
+    """
+    d = _dim_of(tensor, dim, "split")
+    length = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, Sequence):
+        sizes = _ints(split_size_or_sections, ())
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(
+                "split: split_with_sizes expects split_sizes have only non-negative entries, "
+                f"but got split_sizes={list(sizes)}"
+            )
+        if sum(sizes) != length:
+            raise RuntimeError(
+                f"split: split_with_sizes expects split_sizes to sum exactly to {length} (input "
+                f"tensor's size at dimension {d}), but got split_sizes={list(sizes)}"
+            )
+    else:
+        size = operator.index(split_size_or_sections)
+        if size < 0:
+            raise RuntimeError(
+                f"split: split expects split_size be non-negative, but got split_size={size}"
+            )
+        if size == 0 and length:
+            raise RuntimeError(
+                "split: split_size can only be 0 if dimension size is 0, but got dimension "
+                f"size of {length}"
+            )
+        full, rest = divmod(length, size) if size else (1, 0)
+        sizes = (size,) * full + ((rest,) if rest else ())
+    return Split.apply(tensor, d, sizes, True)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """``input`` cut along ``dim`` into at most ``chunks`` equal views (the last may be smaller).
+
+    Example:
+        >>> import neurarust as nr
+        >>> [p.shape[0] for p in nr.arange(5).chunk(3)]
+        [2, 2, 1]
+    """
+    if chunks <= 0:
+        raise RuntimeError(f"chunk: chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = _dim_of(input, dim, "chunk")
+    length = input._data.shape[d]
+    if length == 0:  # as PyTorch: ``chunks`` empty pieces
+        return Split.apply(input, d, (0,) * chunks, True)
+    return split(input, -(-length // chunks), d)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices of ``input`` along ``dim``, each a view without that dimension.
+
+    Example:
+        >>> import neurarust as nr
+        >>> [r.tolist() for r in nr.tensor([[1, 2], [3, 4]]).unbind(1)]
+        [[1, 3], [2, 4]]
+    """
+    d = _dim_of(input, dim, "unbind")
+    return Split.apply(input, d, (1,) * input._data.shape[d], False)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """The view ``input[..., start:start + length, ...]`` along ``dim``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.arange(6).narrow(0, 2, 3)
+        tensor([2, 3, 4])
+    """
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow: narrow() cannot be applied to a 0-dim tensor.")
+    d = normalize_dim(dim, input._data.ndim, "narrow")
+    size = input._data.shape[d]
+    start, length = operator.index(start), operator.index(length)
+    if not -size <= start <= size:
+        raise IndexError(
+            f"narrow: start out of range (expected to be in range of [{-size}, {size}], "
+            f"but got {start})"
+        )
+    if length < 0:
+        raise RuntimeError("narrow: length must be non-negative.")
+    if start < 0:
+        start += size
+    if start + length > size:
+        raise RuntimeError(
+            f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size})."
+        )
+    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
