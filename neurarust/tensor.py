@@ -283,7 +283,16 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:  # noqa: N802
-        """All dimensions reversed."""
+        """All dimensions reversed (PyTorch deprecates this for tensors that are not 2-D)."""
+        if self._data.ndim != 2:
+            warnings.warn(
+                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
+                "is deprecated and it will throw an error in a future release. Consider `x.mT` "
+                "to transpose batches of matrices or `x.permute(*nr.arange(x.ndim - 1, -1, -1))` "
+                "to reverse the dimensions of a tensor.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self.permute(*range(self._data.ndim - 1, -1, -1))
 
     @property
@@ -900,8 +909,8 @@ class Tensor:
     def roll(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.roll(self, *args, **kwargs)
 
-    def split(self, *args: Any, **kwargs: Any) -> Any:
-        return _ops.split(self, *args, **kwargs)
+    def split(self, split_size: Any, dim: int = 0) -> Any:
+        return _ops.split(self, split_size, dim)
 
     def chunk(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.chunk(self, *args, **kwargs)
@@ -914,6 +923,12 @@ class Tensor:
 
     def movedim(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.movedim(self, *args, **kwargs)
+
+    def moveaxis(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.moveaxis(self, *args, **kwargs)
+
+    def swapdims(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.swapdims(self, *args, **kwargs)
 
     def narrow(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.narrow(self, *args, **kwargs)
