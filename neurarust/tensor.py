@@ -264,6 +264,11 @@ class Tensor:
                 raise RuntimeError(
                     f"assigned grad is on {value.device}, but the tensor is on {self.device}"
                 )
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"assigned grad has dtype {value.dtype.name}, but the tensor is "
+                    f"{self.dtype.name}: the gradient must match the tensor's dtype"
+                )
         self._grad = value
 
     @property

@@ -117,7 +117,27 @@ def _run_tensor_hooks(node: Function, grads: list[Any]) -> None:
         for hook in hooks:
             replaced = hook(grads[index])
             if replaced is not None:
-                grads[index] = replaced
+                grads[index] = _checked_hook_result(hook, grads[index], replaced)
+
+
+def _checked_hook_result(hook: Any, grad: Any, replaced: Any) -> Any:
+    """The gradient ``hook`` returned instead of ``grad``: it must keep its shape and dtype."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(replaced, Tensor):
+        raise TypeError(
+            f"hook '{name}' returned a {type(replaced).__name__}; expected a Tensor or None"
+        )
+    if replaced._data.shape != grad._data.shape:
+        raise RuntimeError(
+            f"hook '{name}' has changed the size of value (was {list(grad.shape)} got "
+            f"{list(replaced.shape)})"
+        )
+    if replaced._data.dtype != grad._data.dtype:
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was {grad.dtype.name} got "
+            f"{replaced.dtype.name})"
+        )
+    return replaced
 
 
 def run_backward(
@@ -158,6 +178,8 @@ def run_backward(
             grads = buffers.pop(node, None)
             if grads is None:
                 continue
+            if must_run is not None and node not in must_run and node not in wanted:
+                continue  # leads to no requested input: its hooks must not see a gradient
             if node._hooks:
                 _run_tensor_hooks(node, grads)
             for nr in wanted.get(node, ()):
@@ -202,7 +224,7 @@ def _as_tuple(value: Any) -> tuple[Any, ...]:
 def _root_gradients(outputs: tuple[Any, ...], grads: tuple[Any, ...], caller: str) -> list[Any]:
     """Check the outputs and make the implicit gradient (1) for scalar ones."""
     if grads and len(grads) != len(outputs):
-        raise RuntimeError(f"{caller}: got {len(grads)} gradients for {len(outputs)} outputs")
+        raise RuntimeError(f"{caller}: got {len(outputs)} tensors and {len(grads)} gradients")
     result = []
     for i, out in enumerate(outputs):
         if not out._requires_grad:
@@ -257,7 +279,7 @@ def backward(
     if inputs is not None:
         chosen = _as_tuple(inputs)
         if not chosen:
-            raise RuntimeError("backward: 'inputs' argument to backward() cannot be empty")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets = [t._gradient_edge() for t in chosen]
         captured = run_backward(
             [o._gradient_edge() for o in outputs], grads, retain, create_graph, targets
@@ -304,7 +326,7 @@ def grad(
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
     if not ins:
-        raise RuntimeError("grad requires at least one input")
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor) or not t._requires_grad:
             raise RuntimeError(

@@ -70,6 +70,7 @@ class Function:
     _saved_versions: tuple[int, ...] = ()
     _result: tuple[Any, ...] = ()
     _released = False
+    _view_version = 0  # is_view nodes: the base's version when the view was taken
     _hooks: dict[int, list[Any]] | None = None
     _trace: list[str] | None = None
     _non_differentiable: tuple[Any, ...] = ()
@@ -232,6 +233,8 @@ class Function:
         meta: list[Any] = []
         for a, needed in zip(args, self.needs_input_grad):
             if needed:
+                if a._base is not None:
+                    _check_view_is_current(a, self)
                 edges.append(a._gradient_edge())
                 data = a._data
                 meta.append((data.shape, data.dtype))
@@ -242,10 +245,34 @@ class Function:
         self._input_meta = tuple(meta)
         if len(outputs) > 1:  # to make zero gradients for outputs that got none
             self._output_meta = tuple([(o._data.shape, o._data.dtype, o.device) for o in outputs])
+        if self.is_view:  # see _check_view_is_current
+            self._view_version = args[0]._version[0]
         if self.saves_result:
             self._result = tuple([(o._data, o._version, o.device, o._version[0]) for o in outputs])
         if anomaly._state.enabled:
             self._trace = anomaly.forward_trace()
+
+
+def _check_view_is_current(view: Any, user: Function) -> None:
+    """RuntimeError if ``view``'s base got a new ``grad_fn`` from an in-place op.
+
+    The view's own node still leads to the base's *old* place in the graph, so
+    its gradient would skip the in-place op. PyTorch rebuilds the view's node
+    from the base; neurarust asks for the view to be taken again instead.
+    """
+    node = view.grad_fn
+    if (
+        node is not None
+        and node.is_view
+        and node._view_version != view._version[0]
+        and view._base.grad_fn is not None
+    ):
+        raise RuntimeError(
+            f"{user.name()}: a view was used after its base was modified by an in-place "
+            f"operation (version {node._view_version} when the view was taken, now "
+            f"{view._version[0]}); its gradient would miss that operation. Take the view "
+            "again after the in-place operation."
+        )
 
 
 def _first_device(args: tuple[Any, ...]) -> Any:
