@@ -51,11 +51,11 @@ def _numerical_jacobians(
             ]
             data[position] = original
             columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
-    n_out = len(columns[0]) if columns else len(_float_outputs(_as_tuple(func(*inputs))))
-    return [
-        np.stack([c[k] for c in columns], axis=1) if columns else np.zeros((0, 0))
-        for k in range(n_out)
-    ]
+    if columns:
+        return [np.stack([c[k] for c in columns], axis=1) for k in range(len(columns[0]))]
+    with no_grad():  # an empty input: every Jacobian has no columns
+        outputs = _float_outputs(_as_tuple(func(*inputs)))
+    return [np.zeros((o._data.size, 0)) for o in outputs]
 
 
 def _analytical_jacobians(outputs: list[Any], x: Any) -> list[np.ndarray]:

@@ -163,3 +163,13 @@ def test_gradgradcheck_takes_grad_outputs(rng):
     x = nr.tensor(rng.uniform(0.5, 1.5, 3), requires_grad=True)
     upstream = nr.tensor(rng.standard_normal(3), requires_grad=True)
     assert nr.autograd.gradgradcheck(lambda t: t * t * t, (x,), (upstream,))
+
+
+def test_empty_inputs_pass_like_torch():
+    torch = pytest.importorskip("torch")
+    cases = [lambda t: t * 2, lambda t: (t * t).sum(0)]
+    for fn in cases:
+        ours = nr.zeros(0, 3, dtype=nr.float64, requires_grad=True)
+        theirs = torch.zeros(0, 3, dtype=torch.float64, requires_grad=True)
+        assert nr.autograd.gradcheck(fn, (ours,)) == torch.autograd.gradcheck(fn, (theirs,))
+        assert nr.autograd.gradgradcheck(fn, (ours,)) == torch.autograd.gradgradcheck(fn, (theirs,))
