@@ -1008,6 +1008,63 @@ class Tensor:
     def erf_(self, *args: Any, **kwargs: Any) -> Tensor:
         return self._inplace(_ops.erf, *args, **kwargs)
 
+    def floor_divide_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.floor_divide, *args, **kwargs)
+
+    def remainder_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.remainder, *args, **kwargs)
+
+    def fmod_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.fmod, *args, **kwargs)
+
+    def true_divide_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.true_divide, *args, **kwargs)
+
+    def negative_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.negative, *args, **kwargs)
+
+    def eq_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.eq, *args, **kwargs)
+
+    def ne_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.ne, *args, **kwargs)
+
+    def lt_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.lt, *args, **kwargs)
+
+    def le_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.le, *args, **kwargs)
+
+    def gt_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.gt, *args, **kwargs)
+
+    def ge_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.ge, *args, **kwargs)
+
+    def logical_and_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.logical_and, *args, **kwargs)
+
+    def logical_or_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.logical_or, *args, **kwargs)
+
+    def logical_xor_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.logical_xor, *args, **kwargs)
+
+    def logical_not_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.logical_not, *args, **kwargs)
+
+    def bitwise_and_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_and, *args, **kwargs)
+
+    def bitwise_or_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_or, *args, **kwargs)
+
+    def bitwise_xor_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_xor, *args, **kwargs)
+
+    def bitwise_not_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_not, *args, **kwargs)
+
     def log1p_(self, *args: Any, **kwargs: Any) -> Tensor:
         return self._inplace(_ops.log1p, *args, **kwargs)
 
@@ -1120,6 +1177,21 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace(_ops.div, other)
 
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.floor_divide, other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.remainder, other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_and, other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_or, other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self._inplace(_ops.bitwise_xor, other)
+
     def __floordiv__(self, other: Any) -> Tensor:
         return _ops.floor_divide(self, other)
 
@@ -1159,6 +1231,10 @@ class Tensor:
         return _ops.abs(self)
 
     def __invert__(self) -> Tensor:
+        if self._data.dtype.kind == "f":
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
         return _ops.bitwise_not(self)
 
     def __and__(self, other: Any) -> Tensor:
@@ -1179,10 +1255,14 @@ class Tensor:
     def __rxor__(self, other: Any) -> Tensor:
         return _ops.bitwise_xor(other, self)
 
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Any:
+        if not _is_operand(other):  # t == None is False, as in PyTorch
+            return NotImplemented
         return _ops.eq(self, other)
 
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Any:
+        if not _is_operand(other):
+            return NotImplemented
         return _ops.ne(self, other)
 
     def __lt__(self, other: Any) -> Tensor:
@@ -1202,6 +1282,11 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._inplace(_ops.index_put, index, value)
+
+
+def _is_operand(x: Any) -> bool:
+    """True for what binary ops take besides a Tensor: Python and NumPy numbers."""
+    return isinstance(x, (Tensor, int, float, bool, np.generic))
 
 
 class _GradRetainer:

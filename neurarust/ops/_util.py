@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
+
+import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
+
+# PyTorch computes inf and nan silently (log(0), 1/0, inf - inf, exp(1000)); NumPy
+# warns about each. ``np.errstate`` would silence it but costs a few microseconds per
+# call -- as much as a small op itself -- so the warnings NumPy raises from inside
+# neurarust's modules are filtered once, here. CuPy never warns.
+warnings.filterwarnings(
+    "ignore",
+    message=r"(divide by zero|invalid value|overflow|underflow) encountered",
+    category=RuntimeWarning,
+    module=r"neurarust\.",
+)
 
 
 def check_same_device(op: str, a: Tensor, b: Tensor) -> None:
@@ -17,12 +31,18 @@ def check_same_device(op: str, a: Tensor, b: Tensor) -> None:
         )
 
 
+def require_tensor(op: str, name: str, value: Any) -> None:
+    """TypeError naming ``op`` and the argument unless ``value`` is a Tensor."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(value).__name__}")
+
+
 def as_operand(op: str, x: Any) -> Any:
     """Accept a Tensor or a Python/NumPy number; TypeError naming ``op`` otherwise."""
-    if isinstance(x, (Tensor, int, float, bool)):
+    if isinstance(x, Tensor) or type(x) in (int, float, bool):
         return x
-    if hasattr(x, "dtype") and getattr(x, "shape", None) == ():  # NumPy scalar
-        return x.item()
+    if hasattr(x, "dtype") and getattr(x, "shape", None) == ():  # NumPy scalar (np.float64
+        return x.item()  # subclasses float, but as an array it would widen float32 tensors)
     raise TypeError(f"{op}: expected a Tensor or a number, got {type(x).__name__}")
 
 
@@ -49,9 +69,20 @@ def binary_data(op: str, a: Any, b: Any) -> tuple[Any, Any]:
     target = dtypes.result_type(tensor, scalar).numpy
     if target != data.dtype:
         data = data.astype(target)
+    if type(scalar) is int and target.kind in "iu":
+        scalar = _wrap_int(scalar, target)
     # A Python scalar never widens an array of at least its category (NEP 50), so
     # the result keeps ``target``.
     return (data, scalar) if isinstance(a, Tensor) else (scalar, data)
+
+
+def _wrap_int(value: int, target: Any) -> Any:
+    """``value`` wrapped into integer dtype ``target`` as a C cast would (PyTorch's
+    ``uint8_tensor + (-3)`` adds 253); NumPy 2 raises OverflowError instead."""
+    info = np.iinfo(target)
+    if info.min <= value <= info.max:
+        return value
+    return np.array(value % 2**64, dtype=np.uint64).astype(target).item()
 
 
 def float_data(x: Tensor) -> Any:

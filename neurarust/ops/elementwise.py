@@ -23,9 +23,8 @@ from typing import Any
 from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._util import as_operand, binary_data, check_same_device, float_data
+from ._util import as_operand, binary_data, check_same_device, float_data, require_tensor
 from .creation import zeros_like
-from .reduction import _quiet
 
 __all__ = [
     "add",
@@ -138,12 +137,6 @@ def _check_dtype(op: str, dtype: Any, kinds: str) -> None:
         raise NotImplementedError(
             f"{op}: not implemented for {dtype.name} tensors (expected {expected} tensors)"
         )
-
-
-def _require_tensor(op: str, name: str, value: Any) -> None:
-    """TypeError for a non-Tensor argument where PyTorch accepts only tensors."""
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(value).__name__}")
 
 
 def _number_or_tensor(op: str, value: Any) -> Any:
@@ -318,8 +311,7 @@ class Div(Function):
             x = x if isinstance(x, _NUMBER) else x.astype(floating)
             y = y if isinstance(y, _NUMBER) else y.astype(floating)
         _save_operands(ctx, a, b)
-        with _quiet():  # x / 0 is inf or nan, as in PyTorch
-            return x / y
+        return x / y
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
@@ -348,12 +340,11 @@ class RoundedDiv(Function):
     def forward(ctx: Any, a: Any, b: Any, mode: str, op: str) -> Any:
         x, y = _division_operands(op, a, b)
         xp = _xp(a, b)
-        with _quiet():
-            if mode == "floor":
-                return xp.floor_divide(x, y)
-            if _dtype_of(x, y).kind == "f":
-                return xp.trunc(x / y)
-            return (x - xp.fmod(x, y)) // y  # exact: x - fmod(x, y) is a multiple of y
+        if mode == "floor":
+            return xp.floor_divide(x, y)
+        if _dtype_of(x, y).kind == "f":
+            return xp.trunc(x / y)
+        return (x - xp.fmod(x, y)) // y  # exact: x - fmod(x, y) is a multiple of y
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
@@ -423,8 +414,7 @@ class Modulo(Function):
         _save_operands(ctx, a, b)
         ctx.mode = mode
         xp = _xp(a, b)
-        with _quiet():  # float x % 0 is nan, as in PyTorch
-            return xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
+        return xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
@@ -487,8 +477,7 @@ class Pow(Function):
         xp = _xp(base, exponent)
         if dtype.kind != "f":
             return _integer_power(xp, x, y)
-        with _quiet():  # 0 ** -1 is inf and (-8) ** (1/3) is nan, as in PyTorch
-            return xp.power(x, y)
+        return xp.power(x, y)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
@@ -621,8 +610,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Tensor) -> Any:
-        with _quiet():  # 1 / 0 is inf, as in PyTorch
-            return 1 / float_data(a)
+        return 1 / float_data(a)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
@@ -787,7 +775,7 @@ def logical_and(input: Tensor, other: Tensor) -> Tensor:
         >>> nr.logical_and(nr.tensor([0, 1, 2]), nr.tensor([1.0, 0.0, 3.0]))
         tensor([False, False,  True])
     """
-    _require_tensor("logical_and", "other", other)
+    require_tensor("logical_and", "other", other)
     return Pointwise.apply("logical_and", input, other)
 
 
@@ -799,7 +787,7 @@ def logical_or(input: Tensor, other: Tensor) -> Tensor:
         >>> nr.logical_or(nr.tensor([0, 1, 0]), nr.tensor([0, 0, 5]))
         tensor([False,  True,  True])
     """
-    _require_tensor("logical_or", "other", other)
+    require_tensor("logical_or", "other", other)
     return Pointwise.apply("logical_or", input, other)
 
 
@@ -811,7 +799,7 @@ def logical_xor(input: Tensor, other: Tensor) -> Tensor:
         >>> nr.logical_xor(nr.tensor([0, 1, 2]), nr.tensor([0, 0, 5]))
         tensor([False,  True, False])
     """
-    _require_tensor("logical_xor", "other", other)
+    require_tensor("logical_xor", "other", other)
     return Pointwise.apply("logical_xor", input, other)
 
 
@@ -1145,8 +1133,8 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
         >>> nr.maximum(nr.tensor([1.0, 5.0]), nr.tensor([3.0, 2.0]))
         tensor([3., 5.])
     """
-    _require_tensor("maximum", "input", input)
-    _require_tensor("maximum", "other", other)
+    require_tensor("maximum", "input", input)
+    require_tensor("maximum", "other", other)
     return PairwiseExtremum.apply(input, other, True)
 
 
@@ -1160,8 +1148,8 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
         >>> nr.minimum(nr.tensor([1.0, 5.0]), nr.tensor([3.0, 2.0]))
         tensor([1., 2.])
     """
-    _require_tensor("minimum", "input", input)
-    _require_tensor("minimum", "other", other)
+    require_tensor("minimum", "input", input)
+    require_tensor("minimum", "other", other)
     return PairwiseExtremum.apply(input, other, False)
 
 
@@ -1198,7 +1186,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
         >>> nr.where(x > 0, x, 0.0)
         tensor([0., 2., 0.])
     """
-    _require_tensor("where", "condition", condition)
+    require_tensor("where", "condition", condition)
     if input is None and other is None:
         data = condition._data if condition.ndim else condition._data.reshape(1)
         xp = condition.backend.xp
@@ -1259,8 +1247,8 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         >>> nr.lerp(nr.tensor([0.0, 10.0]), nr.tensor([10.0, 20.0]), 0.25)
         tensor([ 2.5000, 12.5000])
     """
-    _require_tensor("lerp", "input", input)
-    _require_tensor("lerp", "end", end)
+    require_tensor("lerp", "input", input)
+    require_tensor("lerp", "end", end)
     _check_dtype("lerp", input._data.dtype, "f")
     weight = _number_or_tensor("lerp", weight)
     same_dtype = [("end", end)]

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._util import check_same_device
+from ._util import check_same_device, require_tensor
 from .creation import eye, ones
 
 __all__ = ["matmul", "mm", "bmm", "addmm", "einsum", "outer", "dot", "mv"]
@@ -49,8 +49,7 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 def _check_tensor(op: str, name: str, x: Any, ndim: int | None = None) -> None:
     """TypeError unless ``x`` is a Tensor; RuntimeError unless it has ``ndim`` dims."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: argument '{name}' must be Tensor, not {type(x).__name__}")
+    require_tensor(op, name, x)
     if ndim is not None and x._data.ndim != ndim:
         raise RuntimeError(
             f"{op}: {name} must be {_RANK_NAMES[ndim]}, but got a {x._data.ndim}-D tensor "

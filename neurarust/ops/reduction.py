@@ -18,8 +18,6 @@ import math
 import warnings
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
@@ -163,12 +161,6 @@ def _check_nonempty(data: Any, axes: tuple[int, ...], op: str, dim_given: bool) 
             raise IndexError(f"{op}(): Expected reduction dim {axis} to have non-zero size.")
 
 
-def _quiet() -> Any:
-    """Silence NumPy's warnings where PyTorch's answer is nan or inf by definition
-    (mean of nothing, log of 0); CuPy does not warn."""
-    return np.errstate(divide="ignore", invalid="ignore")
-
-
 # -- sum, mean, prod ---------------------------------------------------------------------
 
 
@@ -206,8 +198,7 @@ class Mean(Function):
     def forward(ctx: Any, a: Tensor, axes: tuple[int, ...], keepdim: bool) -> Any:
         _remember(ctx, a, axes, keepdim)
         ctx.count = math.prod(a._data.shape[i] for i in axes)
-        with _quiet():
-            return a._data.sum(axis=axes, keepdims=keepdim) / ctx.count
+        return a._data.sum(axis=axes, keepdims=keepdim) / ctx.count
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
@@ -514,8 +505,7 @@ def _variance(data: Any, axes: tuple[int, ...], keepdim: bool, dof: float) -> An
     """``sum((x - mean) ** 2) / dof`` over ``axes``, with ``dof`` below 0 read as 0 (the
     backward passes divide by ``dof`` as it is, as PyTorch does)."""
     centered = data - data.mean(axis=axes, keepdims=True)
-    with _quiet():
-        return (centered * centered).sum(axis=axes, keepdims=keepdim) / builtins.max(0, dof)
+    return (centered * centered).sum(axis=axes, keepdims=keepdim) / builtins.max(0, dof)
 
 
 def _centered(x: Tensor, axes: tuple[int, ...]) -> Tensor:
@@ -699,8 +689,7 @@ class Norm(Function):
             return size.sum(axis=axes, keepdims=keepdim)
         if p == 2:
             return xp.sqrt((data * data).sum(axis=axes, keepdims=keepdim))
-        with _quiet():  # 0 ** p is inf for p < 0, which makes the norm 0
-            return (size**p).sum(axis=axes, keepdims=keepdim) ** (1 / p)
+        return (size**p).sum(axis=axes, keepdims=keepdim) ** (1 / p)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:

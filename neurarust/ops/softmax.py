@@ -16,7 +16,6 @@ from .reduction import (
     _axes,
     _cast,
     _one_dim,
-    _quiet,
     _reduced_shape,
     _remember,
     _unreduce,
@@ -37,8 +36,7 @@ class LogSumExp(Function):
         if data.size:
             shift = data.max(axis=axes, keepdims=True)  # so that exp never overflows
             shift = xp.where(xp.isfinite(shift), shift, 0)  # slices of -inf or with inf: none
-        with _quiet():  # log(0) is -inf for empty or all -inf slices
-            out = xp.log(xp.exp(data - shift).sum(axis=axes, keepdims=True)) + shift
+        out = xp.log(xp.exp(data - shift).sum(axis=axes, keepdims=True)) + shift
         return out.reshape(_reduced_shape(data.shape, axes, keepdim))
 
     @staticmethod
@@ -70,8 +68,7 @@ def _shifted(data: Any, dim: int) -> Any:
     """
     if not data.size:
         return data
-    with _quiet():
-        return data - data.max(axis=dim, keepdims=True)
+    return data - data.max(axis=dim, keepdims=True)
 
 
 class Softmax(Function):

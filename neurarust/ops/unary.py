@@ -21,7 +21,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._util import float_data
+from ._util import float_data, require_tensor
 
 __all__ = [
     "exp",
@@ -48,13 +48,6 @@ _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
-def _require_tensor(ctx: Function, x: Any) -> None:
-    """TypeError naming the op unless ``x`` is a Tensor (the classes are named after their op)."""
-    if not isinstance(x, Tensor):
-        op = type(ctx).__name__.lower()
-        raise TypeError(f"{op}: argument 'input' must be Tensor, not {type(x).__name__}")
-
-
 class _FloatFunction(Function):
     """A float function of one tensor: ``compute`` on the float data of the input.
 
@@ -65,13 +58,12 @@ class _FloatFunction(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Tensor) -> Any:
-        _require_tensor(ctx, x)
+        require_tensor(type(ctx).__name__.lower(), "input", x)
         if not ctx.saves_result:
             ctx.save_for_backward(x)
         # PyTorch returns inf and nan silently (log(0), sqrt(-1), exp(1000)); NumPy
         # would warn. CuPy never warns, so this NumPy setting is harmless there.
-        with np.errstate(all="ignore"):
-            return ctx.compute(x.backend, float_data(x))
+        return ctx.compute(x.backend, float_data(x))
 
     def compute(self, backend: Any, data: Any) -> Any:
         """The function's values on the float array ``data``."""
@@ -205,12 +197,11 @@ class Sigmoid(_FloatFunction):
     saves_result = True
 
     def compute(self, backend: Any, data: Any) -> Any:
-        # exp(-|x|) is in (0, 1], so nothing overflows: for x >= 0 the result is
-        # 1 / (1 + e^-x), and for x < 0 it is e^x / (1 + e^x), the same value.
-        xp = backend.xp
-        e = xp.exp(-xp.abs(data))
-        positive = 1 / (1 + e)
-        return xp.where(data >= 0, positive, e * positive)
+        # For very negative x, e^-x overflows to inf and the result is exactly 0, as
+        # in PyTorch. float16 is computed in float32: its e^-x overflows from x < -11.
+        if data.dtype == np.float16:
+            return self.compute(backend, data.astype(np.float32)).astype(np.float16)
+        return 1 / (1 + backend.xp.exp(-data))
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
@@ -231,13 +222,12 @@ class Erf(_FloatFunction):
 class Square(Function):
     @staticmethod
     def forward(ctx: Any, x: Tensor) -> Any:
-        _require_tensor(ctx, x)
+        require_tensor(type(ctx).__name__.lower(), "input", x)
         ctx.save_for_backward(x)
         data = x._data
         if data.dtype == np.bool_:  # as PyTorch: True * True is the integer 1
             data = data.astype(np.int64)
-        with np.errstate(over="ignore"):  # inf when it overflows, silently as PyTorch
-            return data * data
+        return data * data
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> Tensor:
@@ -250,7 +240,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Tensor) -> Any:
-        _require_tensor(ctx, x)
+        require_tensor(type(ctx).__name__.lower(), "input", x)
         data = x._data
         if data.dtype == np.bool_:
             raise RuntimeError(

@@ -189,7 +189,7 @@ ERRORS = {
     "matmul_not_tensor": (
         lambda lib: lib.matmul(lib.ones(2, 2), [[1.0, 0.0], [0.0, 1.0]]),
         TypeError,
-        "matmul: argument 'other' must be Tensor, not list",
+        "matmul\\(\\): argument 'other' must be Tensor, not list",
     ),
     "mm_vector": (
         lambda lib: lib.mm(*_pair(lib, [(3,), (3, 4)])),
