@@ -24,8 +24,7 @@ def m3_matmul(lib: ModuleType, quick: bool) -> Measurement:
 
 def _pair(lib: ModuleType, requires_grad: bool) -> tuple[object, object]:
     lib.manual_seed(0)
-    return (lib.randn(16, requires_grad=requires_grad),
-            lib.randn(16, requires_grad=requires_grad))
+    return (lib.randn(16, requires_grad=requires_grad), lib.randn(16, requires_grad=requires_grad))
 
 
 def m4_add_with_grad(lib: ModuleType, quick: bool) -> Measurement:

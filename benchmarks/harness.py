@@ -22,8 +22,9 @@ class Measurement:
     higher_is_better: bool = False
 
 
-def median_seconds(step: Callable[[], object], repeats: int = 20, warmup: int = 5,
-                   inner: int = 1) -> float:
+def median_seconds(
+    step: Callable[[], object], repeats: int = 20, warmup: int = 5, inner: int = 1
+) -> float:
     """The median wall time of ``step()`` over ``repeats`` runs (after ``warmup`` runs),
     divided by ``inner`` when one run performs ``inner`` operations."""
     for _ in range(warmup):

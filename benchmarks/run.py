@@ -41,13 +41,15 @@ def run(names: list[str], quick: bool) -> list[dict[str, object]]:
     for name in names:
         ours = WORKLOADS[name](neurarust, quick)
         theirs = WORKLOADS[name](torch, quick) if torch is not None else None
-        rows.append({
-            "workload": name,
-            "unit": ours.unit,
-            "neurarust": ours.value,
-            "torch": None if theirs is None else theirs.value,
-            "slowdown": None if theirs is None else slowdown(ours, theirs),
-        })
+        rows.append(
+            {
+                "workload": name,
+                "unit": ours.unit,
+                "neurarust": ours.value,
+                "torch": None if theirs is None else theirs.value,
+                "slowdown": None if theirs is None else slowdown(ours, theirs),
+            }
+        )
     return rows
 
 

@@ -28,8 +28,12 @@ def load_data(seed: int = 0) -> tuple[nr.Tensor, ...]:
     order = np.random.default_rng(seed).permutation(len(x))
     split = int(0.8 * len(x))
     train, test = order[:split], order[split:]
-    return (nr.from_numpy(x[train]), nr.from_numpy(y[train]),
-            nr.from_numpy(x[test]), nr.from_numpy(y[test]))
+    return (
+        nr.from_numpy(x[train]),
+        nr.from_numpy(y[train]),
+        nr.from_numpy(x[test]),
+        nr.from_numpy(y[test]),
+    )
 
 
 def init_params(n_in: int, n_hidden: int, n_out: int) -> list[nr.Tensor]:
@@ -65,7 +69,7 @@ def main(epochs: int = 30, batch_size: int = 64, lr: float = 0.5) -> float:
     for epoch in range(epochs):
         order = nr.randperm(len(x_train))
         for start in range(0, len(x_train), batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             loss = cross_entropy(forward(params, x_train[batch]), y_train[batch])
             for p in params:
                 p.grad = None

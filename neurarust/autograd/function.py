@@ -185,11 +185,14 @@ class Function:
             needs = (False,) * len(args)
             record = False
         ctx.needs_input_grad = needs
-        state.enabled = False
-        try:
+        if enabled:  # forward computes on arrays; ops it calls on Tensors must not record
+            state.enabled = False
+            try:
+                raw = cls.forward(ctx, *args)
+            finally:
+                state.enabled = True
+        else:
             raw = cls.forward(ctx, *args)
-        finally:
-            state.enabled = enabled
         if type(raw) is tuple:
             outputs = tuple(ctx._wrap_output(r, i, record, args) for i, r in enumerate(raw))
             if record:

@@ -31,6 +31,17 @@ def check_same_device(op: str, a: Tensor, b: Tensor) -> None:
         )
 
 
+def check_broadcastable(op: str, a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    """PyTorch's RuntimeError, naming ``op``, unless shapes ``a`` and ``b`` broadcast."""
+    ndim = max(len(a), len(b))
+    for k, (m, n) in enumerate(zip(reversed(a), reversed(b))):
+        if m != n and m != 1 and n != 1:
+            raise RuntimeError(
+                f"{op}: The size of tensor a ({m}) must match the size of tensor b ({n}) "
+                f"at non-singleton dimension {ndim - 1 - k}"
+            )
+
+
 def require_tensor(op: str, name: str, value: Any) -> None:
     """TypeError naming ``op`` and the argument unless ``value`` is a Tensor."""
     if not isinstance(value, Tensor):
@@ -47,7 +58,8 @@ def as_operand(op: str, x: Any) -> Any:
 
 
 def binary_data(op: str, a: Any, b: Any) -> tuple[Any, Any]:
-    """The raw operands of a binary elementwise op, cast to PyTorch's result dtype.
+    """The raw operands of a binary elementwise op, checked to broadcast and cast to
+    PyTorch's result dtype.
 
     ``a`` and ``b`` are Tensors or Python scalars (at least one a Tensor). NumPy's
     promotion differs from PyTorch's (``int32 + 2.5`` gives float64 in NumPy,
@@ -58,6 +70,8 @@ def binary_data(op: str, a: Any, b: Any) -> tuple[Any, Any]:
         if a.device is not b.device:
             check_same_device(op, a, b)
         da, db = a._data, b._data
+        if da.shape != db.shape:
+            check_broadcastable(op, da.shape, db.shape)
         if da.dtype != db.dtype:
             target = dtypes.result_type(a, b).numpy
             da, db = da.astype(target, copy=False), db.astype(target, copy=False)

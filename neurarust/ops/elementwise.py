@@ -23,7 +23,14 @@ from typing import Any
 from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._util import as_operand, binary_data, check_same_device, float_data, require_tensor
+from ._util import (
+    as_operand,
+    binary_data,
+    check_broadcastable,
+    check_same_device,
+    float_data,
+    require_tensor,
+)
 from .creation import zeros_like
 
 __all__ = [
@@ -82,17 +89,6 @@ _KIND_WORDS = {"b": "bool", "i": "integer", "f": "floating point"}
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _check_pair(op: str, a: tuple[int, ...], b: tuple[int, ...]) -> None:
-    """PyTorch's RuntimeError, naming ``op``, unless shapes ``a`` and ``b`` broadcast."""
-    ndim = max(len(a), len(b))
-    for k, (m, n) in enumerate(zip(reversed(a), reversed(b))):
-        if m != n and m != 1 and n != 1:
-            raise RuntimeError(
-                f"{op}: The size of tensor a ({m}) must match the size of tensor b ({n}) "
-                f"at non-singleton dimension {ndim - 1 - k}"
-            )
-
-
 def _check_operands(op: str, *operands: Any) -> None:
     """RuntimeError naming ``op`` unless the tensors among ``operands`` share a device
     and broadcast together (for ops with more than two operands).
@@ -105,14 +101,7 @@ def _check_operands(op: str, *operands: Any) -> None:
         for b in tensors[i + 1 :]:
             check_same_device(op, a, b)
             if a._data.shape != b._data.shape:
-                _check_pair(op, a._data.shape, b._data.shape)
-
-
-def _operands(op: str, a: Any, b: Any) -> tuple[Any, Any]:
-    """The raw operands of a binary op: broadcast-checked and promoted (see ``binary_data``)."""
-    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._data.shape != b._data.shape:
-        _check_pair(op, a._data.shape, b._data.shape)
-    return binary_data(op, a, b)
+                check_broadcastable(op, a._data.shape, b._data.shape)
 
 
 def _dtype_of(x: Any, y: Any) -> Any:
@@ -146,14 +135,14 @@ def _number_or_tensor(op: str, value: Any) -> Any:
     return value if value is None or isinstance(value, Tensor) else as_operand(op, value)
 
 
-def _save_operands(ctx: Any, *operands: Any) -> None:
+def _savebinary_data(ctx: Any, *operands: Any) -> None:
     """Keep the operands for backward: tensors with ``save_for_backward`` (so in-place
     changes are detected), numbers (or None) as they are."""
     ctx.save_for_backward(*[x if isinstance(x, Tensor) else None for x in operands])
     ctx.numbers = [None if isinstance(x, Tensor) else x for x in operands]
 
 
-def _saved_operands(ctx: Any) -> list[Any]:
+def _savedbinary_data(ctx: Any) -> list[Any]:
     """The operands kept by :func:`_save_operands`, each a Tensor, a number or None."""
     return [n if t is None else t for t, n in zip(ctx.saved_tensors, ctx.numbers)]
 
@@ -184,31 +173,41 @@ def _log(number: float) -> float:
 
 
 class Add(Function):
+    """``a + alpha * b``. ``alpha`` is passed only when it is not 1: ``a + b`` is the
+    most frequent op of all, and every argument costs time in ``apply``."""
+
     @staticmethod
-    def forward(ctx: Any, a: Any, b: Any, alpha: Any) -> Any:
-        x, y = _operands("add", a, b)
+    def forward(ctx: Any, a: Any, b: Any, alpha: Any = 1) -> Any:
+        x, y = binary_data("add", a, b)
         ctx.alpha = alpha
         return x + y if alpha == 1 else x + alpha * y
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        alpha = ctx.alpha
-        gb = (grad if alpha == 1 else grad * alpha) if ctx.needs_input_grad[1] else None
-        return grad, gb, None
+        return _sum_gradients(ctx, grad, ctx.alpha)
 
 
 class Sub(Function):
+    """``a - alpha * b``; ``alpha`` is passed only when it is not 1, as for Add."""
+
     @staticmethod
-    def forward(ctx: Any, a: Any, b: Any, alpha: Any) -> Any:
-        x, y = _operands("sub", a, b)
+    def forward(ctx: Any, a: Any, b: Any, alpha: Any = 1) -> Any:
+        x, y = binary_data("sub", a, b)
         ctx.alpha = alpha
         return x - y if alpha == 1 else x - alpha * y
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        alpha = ctx.alpha
-        gb = (-grad if alpha == 1 else grad * -alpha) if ctx.needs_input_grad[1] else None
-        return grad, gb, None
+        return _sum_gradients(ctx, grad, -ctx.alpha)
+
+
+def _sum_gradients(ctx: Any, grad: Tensor, scale: Any) -> tuple[Any, ...]:
+    """Gradients of ``a + scale * b`` (plus None for ``alpha`` when it was passed)."""
+    needs = ctx.needs_input_grad
+    gb = None
+    if needs[1]:
+        gb = grad if scale == 1 else (-grad if scale == -1 else grad * scale)
+    return (grad, gb) if len(needs) == 2 else (grad, gb, None)
 
 
 def _checked_alpha(op: str, input: Any, other: Any, alpha: Any) -> Any:
@@ -237,9 +236,9 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
         >>> nr.add(nr.tensor([1.0, 2.0]), nr.tensor([10.0, 20.0]), alpha=2)
         tensor([21., 42.])
     """
-    if alpha != 1 or type(alpha) is not int:
-        alpha = _checked_alpha("add", input, other, alpha)
-    return Add.apply(input, other, alpha)
+    if alpha == 1 and type(alpha) is int:
+        return Add.apply(input, other)
+    return Add.apply(input, other, _checked_alpha("add", input, other, alpha))
 
 
 def _refuse_bool_subtraction(input: Any, other: Any) -> None:
@@ -267,21 +266,21 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """
     if _is_bool(input) or _is_bool(other):
         _refuse_bool_subtraction(input, other)
-    if alpha != 1 or type(alpha) is not int:
-        alpha = _checked_alpha("sub", input, other, alpha)
-    return Sub.apply(input, other, alpha)
+    if alpha == 1 and type(alpha) is int:
+        return Sub.apply(input, other)
+    return Sub.apply(input, other, _checked_alpha("sub", input, other, alpha))
 
 
 class Mul(Function):
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        x, y = _operands("mul", a, b)
-        _save_operands(ctx, a, b)
+        x, y = binary_data("mul", a, b)
+        _savebinary_data(ctx, a, b)
         return x * y
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        a, b = _saved_operands(ctx)
+        a, b = _savedbinary_data(ctx)
         ga = grad * b if ctx.needs_input_grad[0] else None
         gb = grad * a if ctx.needs_input_grad[1] else None
         return ga, gb
@@ -305,26 +304,26 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> Any:
-        x, y = _operands("div", a, b)
+        x, y = binary_data("div", a, b)
         if _dtype_of(x, y).kind != "f":
             floating = dtypes.get_default_dtype().numpy
             x = x if isinstance(x, _NUMBER) else x.astype(floating)
             y = y if isinstance(y, _NUMBER) else y.astype(floating)
-        _save_operands(ctx, a, b)
+        _savebinary_data(ctx, a, b)
         return x / y
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        a, b = _saved_operands(ctx)
+        a, b = _savedbinary_data(ctx)
         ga = grad / b if ctx.needs_input_grad[0] else None
         gb = -grad * a / (b * b) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
-def _division_operands(op: str, a: Any, b: Any) -> tuple[Any, Any]:
+def _divisionbinary_data(op: str, a: Any, b: Any) -> tuple[Any, Any]:
     """The operands of a rounding division or a remainder: not bool, and no integer
     division by zero (PyTorch raises where NumPy would warn and give 0)."""
-    x, y = _operands(op, a, b)
+    x, y = binary_data(op, a, b)
     dtype = _dtype_of(x, y)
     _check_dtype(op, dtype, "if")
     if dtype.kind != "f" and _has_zero(y):
@@ -338,7 +337,7 @@ class RoundedDiv(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any, mode: str, op: str) -> Any:
-        x, y = _division_operands(op, a, b)
+        x, y = _divisionbinary_data(op, a, b)
         xp = _xp(a, b)
         if mode == "floor":
             return xp.floor_divide(x, y)
@@ -410,15 +409,15 @@ class Modulo(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any, mode: str) -> Any:
-        x, y = _division_operands("remainder" if mode == "floor" else "fmod", a, b)
-        _save_operands(ctx, a, b)
+        x, y = _divisionbinary_data("remainder" if mode == "floor" else "fmod", a, b)
+        _savebinary_data(ctx, a, b)
         ctx.mode = mode
         xp = _xp(a, b)
         return xp.remainder(x, y) if mode == "floor" else xp.fmod(x, y)
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        a, b = _saved_operands(ctx)
+        a, b = _savedbinary_data(ctx)
         ga = grad if ctx.needs_input_grad[0] else None
         gb = None
         if ctx.needs_input_grad[1]:
@@ -470,10 +469,10 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx: Any, base: Any, exponent: Any) -> Any:
-        x, y = _operands("pow", base, exponent)
+        x, y = binary_data("pow", base, exponent)
         dtype = _dtype_of(x, y)
         _check_dtype("pow", dtype, "if")
-        _save_operands(ctx, base, exponent)
+        _savebinary_data(ctx, base, exponent)
         xp = _xp(base, exponent)
         if dtype.kind != "f":
             return _integer_power(xp, x, y)
@@ -481,7 +480,7 @@ class Pow(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        base, exponent = _saved_operands(ctx)
+        base, exponent = _savedbinary_data(ctx)
         gb = _pow_base_grad(grad, base, exponent) if ctx.needs_input_grad[0] else None
         ge = None
         if ctx.needs_input_grad[1]:
@@ -687,7 +686,7 @@ class Pointwise(Function):
         kernel, kinds = _POINTWISE[op]
         arrays: tuple[Any, ...]
         if len(operands) == 2:
-            arrays = _operands(op, *operands)
+            arrays = binary_data(op, *operands)
             dtype = _dtype_of(*arrays)
         else:
             arrays = (operands[0]._data,)
@@ -1002,7 +1001,7 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx: Any, a: Tensor, low: Any, high: Any) -> Any:
         _check_operands("clamp", a, low, high)
-        _save_operands(ctx, a, low, high)
+        _savebinary_data(ctx, a, low, high)
         xp = a.backend.xp
         x = a._data
         out = x if low is None else xp.maximum(x, _bound("clamp", a, low))
@@ -1010,7 +1009,7 @@ class Clamp(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        a, low, high = _saved_operands(ctx)
+        a, low, high = _savedbinary_data(ctx)
         x = a._data
         low, high = _bound("clamp", a, low), _bound("clamp", a, high)
         needs = ctx.needs_input_grad
@@ -1099,7 +1098,7 @@ class PairwiseExtremum(Function):
     @staticmethod
     def forward(ctx: Any, a: Tensor, b: Tensor, largest: bool) -> Any:
         op = "maximum" if largest else "minimum"
-        x, y = _operands(op, a, b)
+        x, y = binary_data(op, a, b)
         ctx.save_for_backward(a, b)
         ctx.largest = largest
         xp = a.backend.xp
@@ -1219,7 +1218,7 @@ class Lerp(Function):
         _check_operands("lerp", start, end, weight)
         x, y = start._data, end._data
         w = _bound("lerp", start, weight)
-        _save_operands(ctx, start, end, weight)
+        _savebinary_data(ctx, start, end, weight)
         diff = y - x
         # PyTorch's two formulas: each is exact at its end (weight 0 or weight 1).
         if isinstance(w, _NUMBER):
@@ -1228,7 +1227,7 @@ class Lerp(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        start, end, w = _saved_operands(ctx)
+        start, end, w = _savedbinary_data(ctx)
         needs = ctx.needs_input_grad
         g_start = grad * (1 - w) if needs[0] else None
         g_end = grad * w if needs[1] else None
