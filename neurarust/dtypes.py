@@ -16,6 +16,7 @@ does:
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -38,8 +39,9 @@ class dtype:  # noqa: N801  (named as PyTorch names it)
     """
 
     __slots__ = ("name", "numpy", "is_floating_point", "is_signed", "itemsize", "_category")
+    _category: builtins.int  # bool < integer < floating point, for promotion
 
-    def __init__(self, name: str, category: int) -> None:
+    def __init__(self, name: str, category: builtins.int) -> None:
         self.name = name
         self.numpy = np.dtype(name)
         self.is_floating_point = category == _FLOAT

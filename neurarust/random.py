@@ -46,7 +46,8 @@ class Generator:
 
     def seed(self) -> int:
         """Reseed from OS entropy and return the new seed."""
-        new = int(np.random.SeedSequence().entropy) & 0xFFFF_FFFF_FFFF_FFFF
+        entropy: int = np.random.SeedSequence().entropy  # type: ignore[assignment]
+        new = entropy & 0xFFFF_FFFF_FFFF_FFFF
         self.manual_seed(new)
         return new
 

@@ -9,6 +9,7 @@ where the math of every op lives next to its backward.
 
 from __future__ import annotations
 
+import builtins
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
@@ -89,6 +90,13 @@ class Tensor:
     _data: Any
     device: Device
     grad_fn: Any
+    _requires_grad: builtins.bool
+    _grad: Tensor | None
+    _output_nr: builtins.int
+    _version: list[builtins.int]  # shared with views
+    _base: Tensor | None
+    _accumulator: Any
+    _retains_grad: builtins.bool
 
     def __new__(cls, *data: Any, device: DeviceLike | None = None) -> Tensor:
         """``Tensor(data)`` copies ``data`` into a default-float tensor;
@@ -114,9 +122,9 @@ class Tensor:
         cls,
         data: Any,
         dev: Device,
-        requires_grad: bool = False,
+        requires_grad: builtins.bool = False,
         grad_fn: Any = None,
-        output_nr: int = 0,
+        output_nr: builtins.int = 0,
     ) -> Tensor:
         """Wrap a backend array without copying (the internal constructor).
 
@@ -155,67 +163,67 @@ class Tensor:
     def shape(self) -> Size:
         return Size(self._data.shape)
 
-    def size(self, dim: int | None = None) -> Any:
+    def size(self, dim: builtins.int | None = None) -> Any:
         """The shape, or the length of dimension ``dim``."""
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[self._dim(dim, "size")]
 
-    def dim(self) -> int:
+    def dim(self) -> builtins.int:
         """The number of dimensions."""
         return self._data.ndim
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> builtins.int:
         return self._data.ndim
 
-    def ndimension(self) -> int:
+    def ndimension(self) -> builtins.int:
         return self._data.ndim
 
-    def numel(self) -> int:
+    def numel(self) -> builtins.int:
         """The number of elements."""
         return int(self._data.size)
 
     nelement = numel
 
-    def element_size(self) -> int:
+    def element_size(self) -> builtins.int:
         """Bytes per element."""
         return int(self._data.itemsize)
 
     @property
-    def itemsize(self) -> int:
+    def itemsize(self) -> builtins.int:
         return int(self._data.itemsize)
 
     @property
-    def nbytes(self) -> int:
+    def nbytes(self) -> builtins.int:
         return int(self._data.nbytes)
 
-    def stride(self, dim: int | None = None) -> Any:
+    def stride(self, dim: builtins.int | None = None) -> Any:
         """Strides in elements (not bytes), as PyTorch reports them."""
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[self._dim(dim, "stride")]
 
-    def is_contiguous(self) -> bool:
+    def is_contiguous(self) -> builtins.bool:
         return bool(self._data.flags.c_contiguous)
 
-    def is_floating_point(self) -> bool:
+    def is_floating_point(self) -> builtins.bool:
         return self._data.dtype.kind == "f"
 
     @property
-    def is_cuda(self) -> bool:
+    def is_cuda(self) -> builtins.bool:
         return self.device.type == "cuda"
 
     @property
-    def is_leaf(self) -> bool:
+    def is_leaf(self) -> builtins.bool:
         """True for tensors made by the user (not by an op that recorded a graph)."""
         return self.grad_fn is None
 
     @property
-    def requires_grad(self) -> bool:
+    def requires_grad(self) -> builtins.bool:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, value: bool) -> None:
+    def requires_grad(self, value: builtins.bool) -> None:
         if self.grad_fn is not None:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use "
@@ -229,7 +237,7 @@ class Tensor:
             )
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return ``self``."""
         if requires_grad and self.grad_fn is not None:
             return self  # a non-leaf already requires grad: nothing to change
@@ -272,7 +280,7 @@ class Tensor:
         self._grad = value
 
     @property
-    def retains_grad(self) -> bool:
+    def retains_grad(self) -> builtins.bool:
         return self._retains_grad
 
     @property
@@ -310,7 +318,7 @@ class Tensor:
             )
         return self.transpose(-2, -1)
 
-    def _dim(self, dim: int, op: str) -> int:
+    def _dim(self, dim: builtins.int, op: str) -> builtins.int:
         """Wrap a possibly negative ``dim``; IndexError naming ``op`` if out of range."""
         if self._data.ndim == 0:
             raise IndexError(f"{op}: Dimension specified as {dim} but tensor has no dimensions")
@@ -324,7 +332,7 @@ class Tensor:
 
     # -- host conversion ---------------------------------------------------------------
 
-    def numpy(self, *, force: bool = False) -> np.ndarray:
+    def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
         """The data as a NumPy array sharing memory (CPU tensors that need no grad).
 
         ``force=True`` detaches (and copies GPU data to the host) instead of raising.
@@ -359,7 +367,7 @@ class Tensor:
         host = self.backend.to_host(self._data)
         return host if dtype is None else host.astype(dtype)
 
-    def __len__(self) -> int:
+    def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return int(self._data.shape[0])
@@ -369,7 +377,7 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
@@ -383,10 +391,10 @@ class Tensor:
     def __float__(self) -> float:
         return float(self._scalar())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         return int(self._scalar())
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
@@ -407,7 +415,7 @@ class Tensor:
         host = np.array(self.backend.to_host(self._data))
         return (_rebuild_tensor, (host, str(self.device), self._requires_grad))
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+    def __deepcopy__(self, memo: dict[builtins.int, Any]) -> Tensor:
         if self.grad_fn is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the "
@@ -483,8 +491,8 @@ class Tensor:
     def backward(
         self,
         gradient: Tensor | None = None,
-        retain_graph: bool | None = None,
-        create_graph: bool = False,
+        retain_graph: builtins.bool | None = None,
+        create_graph: builtins.bool = False,
         inputs: Any = None,
     ) -> None:
         """Accumulate the gradient of this tensor into the ``.grad`` of the leaves.
@@ -538,7 +546,7 @@ class Tensor:
             hooks.append(hook)
         return RemovableHandle(hooks, hook)
 
-    def _gradient_edge(self) -> tuple[Any, int]:
+    def _gradient_edge(self) -> tuple[Any, builtins.int]:
         """Where gradients for this tensor go: (grad_fn, output_nr) or the leaf's accumulator."""
         if self.grad_fn is not None:
             return (self.grad_fn, self._output_nr)
@@ -914,7 +922,7 @@ class Tensor:
     def roll(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.roll(self, *args, **kwargs)
 
-    def split(self, split_size: Any, dim: int = 0) -> Any:
+    def split(self, split_size: Any, dim: builtins.int = 0) -> Any:
         return _ops.split(self, split_size, dim)
 
     def chunk(self, *args: Any, **kwargs: Any) -> Any:

@@ -82,7 +82,7 @@ class _GradModeContext:
 
     def __call__(self, func: F) -> F:
         if inspect.isgeneratorfunction(func):
-            return _wrap_generator(self._clone, func)  # type: ignore[return-value]
+            return _wrap_generator(self._clone, func)
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
