@@ -18,9 +18,9 @@ from .backend import cupy_backend as _cupy
 class device:  # noqa: N801  (named as PyTorch names it)
     """A device type (``"cpu"`` or ``"cuda"``) and, for CUDA, an index.
 
-    Args:
-        type: ``"cpu"``, ``"cuda"``, ``"cuda:N"``, a device, or an int N (``cuda:N``).
-        index: the CUDA device index when ``type`` is ``"cuda"``.
+    ``device(type, index=None)``: ``type`` is ``"cpu"``, ``"cuda"``, ``"cuda:N"``, a
+    device, or an int N (``cuda:N``); ``index`` is the CUDA device index when
+    ``type`` is ``"cuda"``.
 
     Raises:
         ValueError: for an unknown or malformed device string.

@@ -93,7 +93,8 @@ def gradcheck(
         inputs: a Tensor or a tuple of Tensors/other values; tensors with
             ``requires_grad=True`` (float64 for meaningful results) are checked.
         eps: the finite-difference step.
-        atol, rtol: tolerances of the comparison.
+        atol: absolute tolerance of the comparison.
+        rtol: relative tolerance of the comparison.
         raise_exception: raise :class:`GradcheckError` on mismatch instead of
             returning False.
 

@@ -838,8 +838,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
 
     Example:
         >>> import neurarust as nr
-        >>> [p.shape[0] for p in nr.arange(5).split(2)]
-        [2, 2, 1]
+        >>> tuple(p.shape[0] for p in nr.arange(5).split(2))
+        (2, 2, 1)
     """
     d = _dim_of(tensor, dim, "split")
     length = tensor._data.shape[d]
@@ -876,8 +876,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
     Example:
         >>> import neurarust as nr
-        >>> [p.shape[0] for p in nr.arange(5).chunk(3)]
-        [2, 2, 1]
+        >>> tuple(p.shape[0] for p in nr.arange(5).chunk(3))
+        (2, 2, 1)
     """
     if chunks <= 0:
         raise RuntimeError(f"chunk: chunk expects `chunks` to be greater than 0, got: {chunks}")
@@ -893,8 +893,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
 
     Example:
         >>> import neurarust as nr
-        >>> [r.tolist() for r in nr.tensor([[1, 2], [3, 4]]).unbind(1)]
-        [[1, 3], [2, 4]]
+        >>> tuple(r.tolist() for r in nr.tensor([[1, 2], [3, 4]]).unbind(1))
+        ([1, 3], [2, 4])
     """
     d = _dim_of(input, dim, "unbind")
     return Split.apply(input, d, (1,) * input._data.shape[d], False)

@@ -266,6 +266,7 @@ def exp(input: Tensor) -> Tensor:
     Integer and bool inputs give the default float dtype.
 
     Example:
+        >>> import neurarust
         >>> neurarust.exp(neurarust.tensor([0.0, 1.0]))
         tensor([1.0000, 2.7183])
     """
@@ -276,6 +277,7 @@ def exp2(input: Tensor) -> Tensor:
     """``2 ** input``, elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.exp2(neurarust.tensor([0.0, 3.0]))
         tensor([1., 8.])
     """
@@ -286,6 +288,7 @@ def expm1(input: Tensor) -> Tensor:
     """``e ** input - 1``, elementwise, accurate for small ``input``. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.expm1(neurarust.tensor([0.0, 1e-10]))
         tensor([0.0000e+00, 1.0000e-10])
     """
@@ -298,6 +301,7 @@ def log(input: Tensor) -> Tensor:
     ``log(0)`` is ``-inf`` and the log of a negative number is ``nan``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.log(neurarust.tensor([1.0, 0.0]))
         tensor([0., -inf])
     """
@@ -308,6 +312,7 @@ def log2(input: Tensor) -> Tensor:
     """Base-2 logarithm, elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.log2(neurarust.tensor([1.0, 8.0]))
         tensor([0., 3.])
     """
@@ -318,6 +323,7 @@ def log10(input: Tensor) -> Tensor:
     """Base-10 logarithm, elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.log10(neurarust.tensor([1.0, 100.0]))
         tensor([0., 2.])
     """
@@ -328,6 +334,7 @@ def log1p(input: Tensor) -> Tensor:
     """``log(1 + input)``, elementwise, accurate for small ``input``. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.log1p(neurarust.tensor([0.0, 1e-10]))
         tensor([0.0000e+00, 1.0000e-10])
     """
@@ -338,6 +345,7 @@ def sqrt(input: Tensor) -> Tensor:
     """Square root, elementwise; ``nan`` for negative numbers. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.sqrt(neurarust.tensor([4.0, 9.0]))
         tensor([2., 3.])
     """
@@ -348,6 +356,7 @@ def rsqrt(input: Tensor) -> Tensor:
     """``1 / sqrt(input)``, elementwise; ``rsqrt(0)`` is ``inf``. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.rsqrt(neurarust.tensor([4.0, 0.25]))
         tensor([0.5000, 2.0000])
     """
@@ -360,6 +369,7 @@ def square(input: Tensor) -> Tensor:
     Integer inputs keep their dtype (bool gives int64), as ``input * input`` does.
 
     Example:
+        >>> import neurarust
         >>> neurarust.square(neurarust.tensor([2, -3]))
         tensor([4, 9])
     """
@@ -370,6 +380,7 @@ def sin(input: Tensor) -> Tensor:
     """Sine (radians), elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.sin(neurarust.tensor([0.0, math.pi / 2]))
         tensor([0., 1.])
     """
@@ -380,6 +391,7 @@ def cos(input: Tensor) -> Tensor:
     """Cosine (radians), elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.cos(neurarust.tensor([0.0, math.pi]))
         tensor([ 1., -1.])
     """
@@ -390,6 +402,7 @@ def tan(input: Tensor) -> Tensor:
     """Tangent (radians), elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.tan(neurarust.tensor([0.0, math.pi / 4]))
         tensor([0., 1.])
     """
@@ -400,6 +413,7 @@ def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent, elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.tanh(neurarust.tensor([0.0, 100.0]))
         tensor([0., 1.])
     """
@@ -412,6 +426,7 @@ def sigmoid(input: Tensor) -> Tensor:
     Computed without overflow, so large ``|input|`` gives 0 or 1, never ``nan``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.sigmoid(neurarust.tensor([0.0, 100.0]))
         tensor([0.5000, 1.0000])
     """
@@ -424,6 +439,7 @@ def erf(input: Tensor) -> Tensor:
     Elementwise. Shape: same as ``input``.
 
     Example:
+        >>> import neurarust
         >>> neurarust.erf(neurarust.tensor([0.0, 1.0]))
         tensor([0.0000, 0.8427])
     """
@@ -436,6 +452,7 @@ def relu(input: Tensor) -> Tensor:
     The gradient at 0 is 0. Bool inputs are refused, as in PyTorch.
 
     Example:
+        >>> import neurarust
         >>> neurarust.relu(neurarust.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
