@@ -27,29 +27,28 @@ def _pair(lib: ModuleType, requires_grad: bool) -> tuple[object, object]:
     return (lib.randn(16, requires_grad=requires_grad), lib.randn(16, requires_grad=requires_grad))
 
 
-def m4_add_with_grad(lib: ModuleType, quick: bool) -> Measurement:
-    """M4a: ``a + b`` on 16-element tensors that require grad, µs per op."""
+def _m4_add(lib: ModuleType, quick: bool, recording: bool) -> Measurement:
+    """``a + b`` on 16-element tensors that require grad, µs per op; under
+    ``no_grad`` unless ``recording``."""
     a, b = _pair(lib, True)
     inner = 100 if quick else 1000
 
     def step() -> None:
-        for _ in range(inner):
-            a + b
-
-    return Measurement(median_seconds(step, inner=inner) * 1e6, "µs/op")
-
-
-def m4_add_no_grad(lib: ModuleType, quick: bool) -> Measurement:
-    """M4b: the same ``a + b`` under ``no_grad``, µs per op."""
-    a, b = _pair(lib, True)
-    inner = 100 if quick else 1000
-
-    def step() -> None:
-        with lib.no_grad():
+        with lib.set_grad_enabled(recording):
             for _ in range(inner):
                 a + b
 
     return Measurement(median_seconds(step, inner=inner) * 1e6, "µs/op")
+
+
+def m4_add_with_grad(lib: ModuleType, quick: bool) -> Measurement:
+    """M4a: ``a + b`` with the graph recorded."""
+    return _m4_add(lib, quick, recording=True)
+
+
+def m4_add_no_grad(lib: ModuleType, quick: bool) -> Measurement:
+    """M4b: the same ``a + b`` under ``no_grad``."""
+    return _m4_add(lib, quick, recording=False)
 
 
 def m4_chain_backward(lib: ModuleType, quick: bool) -> Measurement:

@@ -90,11 +90,18 @@ def binary_data(op: str, a: Any, b: Any) -> tuple[Any, Any]:
     return (data, scalar) if isinstance(a, Tensor) else (scalar, data)
 
 
+# (min, max) of each integer dtype: np.iinfo costs a microsecond, too much per op.
+_INT_RANGES = {
+    np.dtype(t): (np.iinfo(t).min, np.iinfo(t).max)
+    for t in (np.uint8, np.int8, np.int16, np.int32, np.int64)
+}
+
+
 def _wrap_int(value: int, target: Any) -> Any:
     """``value`` wrapped into integer dtype ``target`` as a C cast would (PyTorch's
     ``uint8_tensor + (-3)`` adds 253); NumPy 2 raises OverflowError instead."""
-    info = np.iinfo(target)
-    if info.min <= value <= info.max:
+    low, high = _INT_RANGES[target]
+    if low <= value <= high:
         return value
     return np.array(value % 2**64, dtype=np.uint64).astype(target).item()
 
