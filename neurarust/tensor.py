@@ -969,6 +969,198 @@ class Tensor:
     def mv(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.mv(self, *args, **kwargs)
 
+    # gather and scatter
+
+    def gather(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.gather(self, *args, **kwargs)
+
+    def scatter(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.scatter(self, *args, **kwargs)
+
+    def scatter_add(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.scatter_add(self, *args, **kwargs)
+
+    def scatter_reduce(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.scatter_reduce(self, *args, **kwargs)
+
+    def index_select(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.index_select(self, *args, **kwargs)
+
+    def index_add(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.index_add(self, *args, **kwargs)
+
+    def index_copy(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.index_copy(self, *args, **kwargs)
+
+    def index_fill(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.index_fill(self, *args, **kwargs)
+
+    def masked_fill(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.masked_fill(self, *args, **kwargs)
+
+    def masked_select(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.masked_select(self, *args, **kwargs)
+
+    def masked_scatter(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.masked_scatter(self, *args, **kwargs)
+
+    def take(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.take(self, *args, **kwargs)
+
+    def take_along_dim(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.take_along_dim(self, *args, **kwargs)
+
+    def put(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.put(self, *args, **kwargs)
+
+    def nonzero(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.nonzero(self, *args, **kwargs)
+
+    def argwhere(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.argwhere(self, *args, **kwargs)
+
+    def bincount(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.bincount(self, *args, **kwargs)
+
+    def index_put(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.index_put(self, *args, **kwargs)
+
+    # sorting and selection
+
+    def sort(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.sort(self, *args, **kwargs)
+
+    def argsort(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.argsort(self, *args, **kwargs)
+
+    def topk(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.topk(self, *args, **kwargs)
+
+    def kthvalue(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.kthvalue(self, *args, **kwargs)
+
+    def median(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.median(self, *args, **kwargs)
+
+    def nanmedian(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.nanmedian(self, *args, **kwargs)
+
+    def mode(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.mode(self, *args, **kwargs)
+
+    def unique(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.unique(self, *args, **kwargs)
+
+    def unique_consecutive(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.unique_consecutive(self, *args, **kwargs)
+
+    def msort(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.msort(self, *args, **kwargs)
+
+    # comparison, structure and splitting
+
+    def isclose(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.isclose(self, *args, **kwargs)
+
+    def allclose(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.allclose(self, *args, **kwargs)
+
+    def equal(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.equal(self, *args, **kwargs)
+
+    def nan_to_num(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.nan_to_num(self, *args, **kwargs)
+
+    def addcmul(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.addcmul(self, *args, **kwargs)
+
+    def addcdiv(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.addcdiv(self, *args, **kwargs)
+
+    def diff(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.diff(self, *args, **kwargs)
+
+    def cross(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.cross(self, *args, **kwargs)
+
+    def tril(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.tril(self, *args, **kwargs)
+
+    def triu(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.triu(self, *args, **kwargs)
+
+    def diag(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.diag(self, *args, **kwargs)
+
+    def diagonal(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.diagonal(self, *args, **kwargs)
+
+    def diag_embed(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.diag_embed(self, *args, **kwargs)
+
+    def trace(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.trace(self, *args, **kwargs)
+
+    def select(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.select(self, *args, **kwargs)
+
+    def tensor_split(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.tensor_split(self, *args, **kwargs)
+
+    def hsplit(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.hsplit(self, *args, **kwargs)
+
+    def vsplit(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.vsplit(self, *args, **kwargs)
+
+    def dsplit(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.dsplit(self, *args, **kwargs)
+
+    # matrix functions (neurarust.linalg)
+
+    def det(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.det(self, *args, **kwargs)
+
+    def logdet(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.logdet(self, *args, **kwargs)
+
+    def slogdet(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.slogdet(self, *args, **kwargs)
+
+    def inverse(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.inverse(self, *args, **kwargs)
+
+    def pinverse(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.pinverse(self, *args, **kwargs)
+
+    def matrix_power(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.matrix_power(self, *args, **kwargs)
+
+    def cholesky(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.cholesky(self, *args, **kwargs)
+
+    def qr(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.qr(self, *args, **kwargs)
+
+    def svd(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.svd(self, *args, **kwargs)
+
+    # memory layout
+
+    def as_strided(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.as_strided(self, *args, **kwargs)
+
+    def unfold(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.unfold(self, *args, **kwargs)
+
+    # sampling
+
+    def bernoulli(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.bernoulli(self, *args, **kwargs)
+
+    def multinomial(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.multinomial(self, *args, **kwargs)
+
     # in-place variants: same op, result written into self
 
     def add_(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -1135,6 +1327,77 @@ class Tensor:
 
     def lerp_(self, *args: Any, **kwargs: Any) -> Tensor:
         return self._inplace(_ops.lerp, *args, **kwargs)
+
+    def scatter_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.scatter, *args, **kwargs)
+
+    def scatter_add_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.scatter_add, *args, **kwargs)
+
+    def scatter_reduce_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.scatter_reduce, *args, **kwargs)
+
+    def index_add_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.index_add, *args, **kwargs)
+
+    def index_copy_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.index_copy, *args, **kwargs)
+
+    def index_fill_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.index_fill, *args, **kwargs)
+
+    def masked_fill_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.masked_fill, *args, **kwargs)
+
+    def masked_scatter_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.masked_scatter, *args, **kwargs)
+
+    def put_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.put, *args, **kwargs)
+
+    def index_put_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.index_put, *args, **kwargs)
+
+    def nan_to_num_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.nan_to_num, *args, **kwargs)
+
+    def addcmul_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.addcmul, *args, **kwargs)
+
+    def addcdiv_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.addcdiv, *args, **kwargs)
+
+    def tril_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.tril, *args, **kwargs)
+
+    def triu_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self._inplace(_ops.triu, *args, **kwargs)
+
+    # random fills: overwrite self with samples (no gradient flows through them)
+
+    def bernoulli_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.bernoulli_(self, *args, **kwargs)
+
+    def normal_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.normal_(self, *args, **kwargs)
+
+    def uniform_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.uniform_(self, *args, **kwargs)
+
+    def exponential_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.exponential_(self, *args, **kwargs)
+
+    def random_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.random_(self, *args, **kwargs)
+
+    def geometric_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.geometric_(self, *args, **kwargs)
+
+    def log_normal_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.log_normal_(self, *args, **kwargs)
+
+    def cauchy_(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _ops.sampling.cauchy_(self, *args, **kwargs)
 
     def zero_(self) -> Tensor:
         """Fill with zeros in place."""
