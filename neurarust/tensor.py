@@ -20,6 +20,7 @@ import numpy as np
 from . import dtypes
 from .autograd import engine, function, grad_mode
 from .device import Device, DeviceLike, device
+from .memory_format import channels_last
 
 
 class Size(tuple):
@@ -203,7 +204,20 @@ class Tensor:
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[self._dim(dim, "stride")]
 
-    def is_contiguous(self) -> builtins.bool:
+    def storage_offset(self) -> builtins.int:
+        """Elements between the start of the storage and this tensor's first element."""
+        return _ops.strided.storage_offset(self._data, self.backend)
+
+    def data_ptr(self) -> builtins.int:
+        """The address of the first element (tensors that alias memory can be compared)."""
+        return self.backend.data_pointer(self._data)
+
+    def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
+        """True if the elements lie densely in row-major order, or in the order of
+        ``memory_format`` (``neurarust.channels_last``: N, H, W, C for a 4-D NCHW tensor).
+        """
+        if memory_format is channels_last:
+            return _ops.strided.is_channels_last(self._data)
         return bool(self._data.flags.c_contiguous)
 
     def is_floating_point(self) -> builtins.bool:
@@ -1151,7 +1165,7 @@ class Tensor:
         return _ops.as_strided(self, *args, **kwargs)
 
     def unfold(self, *args: Any, **kwargs: Any) -> Any:
-        return _ops.unfold(self, *args, **kwargs)
+        return _ops.strided.unfold(self, *args, **kwargs)
 
     # sampling
 

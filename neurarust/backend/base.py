@@ -92,6 +92,10 @@ class Backend:
         """``target[indices] += values`` in place, summing repeated indices."""
         raise NotImplementedError
 
+    def data_pointer(self, array: Any) -> int:
+        """The address of ``array``'s first element (host or device memory)."""
+        raise NotImplementedError
+
     def random_source(self, seed: int) -> RandomSource:
         """A new random stream seeded with ``seed``."""
         raise NotImplementedError

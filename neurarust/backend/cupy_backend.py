@@ -99,6 +99,9 @@ class CupyBackend(Backend):  # pragma: no cover - needs a GPU
         with cupy.cuda.Device(self.index):
             cupyx.scatter_add(target, indices, values)
 
+    def data_pointer(self, array: Any) -> int:
+        return int(array.data.ptr)
+
     def random_source(self, seed: int) -> RandomSource:
         return CupyRandom(seed, self.index)
 

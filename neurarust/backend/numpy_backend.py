@@ -54,6 +54,9 @@ class NumpyBackend(Backend):
     def scatter_add(self, target: Any, indices: Any, values: Any) -> None:
         np.add.at(target, indices, values)
 
+    def data_pointer(self, array: Any) -> int:
+        return int(array.__array_interface__["data"][0])
+
     def random_source(self, seed: int) -> RandomSource:
         return NumpyRandom(seed)
 

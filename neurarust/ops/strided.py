@@ -1,0 +1,183 @@
+"""Views defined by strides: ``as_strided`` and ``Tensor.unfold`` (sliding windows).
+
+A tensor's elements live in a flat *storage*; a view picks them with a
+``storage_offset`` and one stride per dimension (both counted in elements):
+element ``(i0, i1, ...)`` sits at ``offset + i0 * stride0 + i1 * stride1 + ...``.
+These ops build such views directly, without copying.
+
+Their gradient has to undo an arbitrary (possibly overlapping) choice of
+elements, so backward works with *positions*: each output element's storage
+position is computed, the gradient is summed into a storage-sized buffer by
+position, and the input's own positions are read back out of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor
+from ._util import normalize_dim, require_tensor
+from .creation import zeros
+from .indexing import index_put
+
+__all__ = ["as_strided"]
+
+
+def _storage(data: Any) -> Any:
+    """The 1-D array of all elements in the memory block ``data`` is a view of."""
+    root, link = data, data.base
+    while link is not None:  # views chain to the allocation through .base (maybe via helpers)
+        if hasattr(link, "strides"):
+            root = link
+        link = getattr(link, "base", None)
+    return root.ravel(order="K")  # a view: every allocated block is dense in some order
+
+
+def storage_offset(data: Any, backend: Any) -> int:
+    """Elements between the start of ``data``'s storage and its first element."""
+    start = backend.data_pointer(_storage(data))
+    return (backend.data_pointer(data) - start) // data.itemsize
+
+
+def _element_strides(data: Any) -> tuple[int, ...]:
+    return tuple(s // data.itemsize for s in data.strides)
+
+
+def is_channels_last(data: Any) -> bool:
+    """True if 4-D ``data`` (N, C, H, W) is laid out densely as N, H, W, C."""
+    if data.ndim != 4:
+        return False
+    n, c, h, w = data.shape
+    dense = (h * w * c, 1, w * c, c)  # the NCHW strides of an NHWC block
+    strides = _element_strides(data)
+    return all(size == 1 or got == want for size, got, want in zip(data.shape, strides, dense))
+
+
+def _positions(xp: Any, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
+    """Storage position of every element of a ``shape`` view: an int64 array of ``shape``."""
+    pos = xp.full(shape, offset, dtype=np.int64)
+    for d, (size, stride) in enumerate(zip(shape, strides)):
+        axis_shape = [1] * len(shape)
+        axis_shape[d] = size
+        pos = pos + (xp.arange(size, dtype=np.int64) * stride).reshape(axis_shape)
+    return pos
+
+
+class AsStrided(Function):
+    """``size``/``stride``/``offset`` view into the input's storage."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, size: tuple[int, ...], stride: tuple[int, ...], offset: int):
+        storage = _storage(a._data)
+        xp = a.backend.xp
+        itemsize = storage.itemsize
+        ctx.layout = (a._data.shape, _element_strides(a._data), storage_offset(a._data, a.backend))
+        ctx.view = (size, stride, offset, storage.size)
+        return xp.lib.stride_tricks.as_strided(
+            storage[offset:], shape=size, strides=tuple(s * itemsize for s in stride)
+        )
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        size, stride, offset, storage_size = ctx.view
+        xp = grad.backend.xp
+        out_pos = Tensor._make(_positions(xp, size, stride, offset), grad.device)
+        in_pos = Tensor._make(_positions(xp, *ctx.layout), grad.device)
+        flat = zeros(storage_size, dtype=grad.dtype, device=grad.device)
+        flat = index_put(flat, (out_pos.reshape(-1),), grad.reshape(-1), accumulate=True)
+        grad_input = flat[in_pos]
+        # An input that itself overlaps (a view of a view) reads a storage element
+        # several times; its chain rule adds those reads up, so each gets a share.
+        uses = xp.bincount(in_pos._data.reshape(-1), minlength=storage_size)[in_pos._data]
+        if (uses > 1).any():
+            grad_input = grad_input / Tensor._make(uses.astype(grad._data.dtype), grad.device)
+        return grad_input, None, None, None
+
+
+def _ints(op: str, name: str, values: Any) -> tuple[int, ...]:
+    if not isinstance(values, (tuple, list)) or not all(isinstance(v, int) for v in values):
+        raise TypeError(f"{op}(): argument '{name}' must be a tuple of ints, but got {values!r}")
+    return tuple(values)
+
+
+def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+    """A view of ``input``'s storage with the given ``size``, ``stride`` and offset.
+
+    Strides and ``storage_offset`` count elements of the storage ``input``
+    lives in (``None`` keeps ``input.storage_offset()``). Views may overlap
+    (a stride of 0 repeats elements); gradients of repeated elements add up.
+
+    Shapes: ``input (*)`` -> ``size``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.arange(6.0).as_strided((2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+    """
+    require_tensor("as_strided", "input", input)
+    size = _ints("as_strided", "size", size)
+    stride = _ints("as_strided", "stride", stride)
+    if len(size) != len(stride):
+        raise RuntimeError(
+            f"as_strided: mismatch in length of strides and shape ({len(stride)} strides "
+            f"for {len(size)} sizes)"
+        )
+    if any(s < 0 for s in size) or any(s < 0 for s in stride):
+        raise RuntimeError(
+            f"as_strided: sizes and strides must be non-negative (got size {list(size)}, "
+            f"stride {list(stride)})"
+        )
+    offset = _current_offset(input) if storage_offset is None else int(storage_offset)
+    if offset < 0:
+        raise RuntimeError(f"as_strided: storage_offset must be >= 0 (got {offset})")
+    available = _storage(input._data).size
+    needed = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    if needed > available:
+        raise RuntimeError(
+            f"as_strided: setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+            f"offset {offset} require a storage of {needed} elements, but it has {available}"
+        )
+    return AsStrided.apply(input, size, stride, offset)
+
+
+def _current_offset(input: Tensor) -> int:
+    return storage_offset(input._data, input.backend)
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """``Tensor.unfold``: windows of ``size`` elements every ``step`` along ``dimension``.
+
+    The windows form a new last dimension; ``dimension`` shrinks to the number
+    of windows, ``(n - size) // step + 1``.
+
+    Shapes: ``(..., n, ...)`` -> ``(..., (n - size) // step + 1, ..., size)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.arange(5.0).unfold(0, 2, 2)
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
+    require_tensor("unfold", "input", input)
+    shape = input._data.shape
+    d = normalize_dim(dimension, len(shape), "unfold")
+    length = shape[d] if shape else 1
+    if size > length:
+        raise RuntimeError(
+            f"unfold: maximum size for tensor at dimension {d} is {length} but size is {size}"
+        )
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    if not shape:  # a 0-d tensor is one window of its single element
+        return as_strided(input, (size,), (1,), _current_offset(input))
+    strides = _element_strides(input._data)
+    windows = (length - size) // step + 1
+    new_size = shape[:d] + (windows,) + shape[d + 1 :] + (size,)
+    new_stride = strides[:d] + (strides[d] * step,) + strides[d + 1 :] + (strides[d],)
+    return as_strided(input, new_size, new_stride, _current_offset(input))
