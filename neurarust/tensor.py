@@ -568,6 +568,34 @@ class Tensor:
             self._accumulator = function.AccumulateGrad(self)
         return (self._accumulator, 0)
 
+    def _check_writable_alone(self, op: str, args: tuple[Any, ...]) -> None:
+        """RuntimeError, as PyTorch, when an in-place write would see its own output:
+        ``self`` repeats elements (an expanded tensor), or a dense input partly
+        overlaps ``self`` (``x[1:].add_(x[:-1])``). Identical memory (``x.add_(x)``) is fine.
+        """
+        data = self._data
+        if any(stride == 0 and size > 1 for stride, size in zip(data.strides, data.shape)):
+            raise RuntimeError(
+                f"{op}_: unsupported operation: more than one element of the written-to tensor "
+                "refers to a single memory location. Please clone() the tensor before "
+                "performing the operation."
+            )
+        if not data.flags.c_contiguous:
+            return  # PyTorch checks dense tensors only; strided overlap is left to the user
+        start = self.backend.data_pointer(data)
+        for other in args:
+            if not isinstance(other, Tensor) or not other._data.flags.c_contiguous:
+                continue
+            other_start = self.backend.data_pointer(other._data)
+            if other_start == start and other._data.nbytes == data.nbytes:
+                continue
+            if other_start < start + data.nbytes and start < other_start + other._data.nbytes:
+                raise RuntimeError(
+                    f"{op}_: unsupported operation: some elements of the input tensor and the "
+                    "written-to tensor refer to a single memory location. Please clone() the "
+                    "tensor before performing the operation."
+                )
+
     def _inplace(self, op: Callable[..., Tensor], *args: Any, **kwargs: Any) -> Tensor:
         """Run ``op(self, *args)`` out of place and write the result into ``self``.
 
@@ -579,6 +607,7 @@ class Tensor:
         recording = grad_mode._state.enabled and (
             self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
         )
+        self._check_writable_alone(op.__name__, args)
         source = self
         if recording:
             if self.grad_fn is None and self._requires_grad:

@@ -543,6 +543,32 @@ def test_inplace_on_a_view_of_a_leaf_requiring_grad():
         x[0].add_(1.0)
 
 
+OVERLAPS = {
+    "expanded_target": (lambda lib, x: x[:1].expand(3, 4).add_(1.0), "more than one element"),
+    "shifted_input": (lambda lib, x: x[1:].add_(x[:-1]), "some elements of the input tensor"),
+    "shifted_copy": (lambda lib, x: x[0, 1:].copy_(x[0, :-1]), "some elements of the input"),
+    "identical_input": (lambda lib, x: x.mul_(x), None),
+    "disjoint_rows": (lambda lib, x: x[0].sub_(x[1]), None),
+    "interleaved_strided": (lambda lib, x: x[:, ::2].add_(x[:, 1::2]), None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERLAPS))
+def test_inplace_writes_that_alias_their_inputs_are_refused_as_torch(name):
+    fn, message = OVERLAPS[name]
+    data = np.arange(12, dtype=np.float32).reshape(3, 4)
+    ours, theirs = nr.from_numpy(data.copy()), torch.from_numpy(data.copy())
+    if message is None:
+        fn(nr, ours), fn(torch, theirs)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        return
+    with pytest.raises(RuntimeError, match=message):
+        fn(torch, theirs)
+    with pytest.raises(RuntimeError, match=message):
+        fn(nr, ours)
+    np.testing.assert_array_equal(ours.numpy(), data)  # nothing was written
+
+
 # -- casts and devices -----------------------------------------------------------------
 
 X = np.array([[-1.7, 0.0, 2.5], [0.25, -0.5, 3.0]], dtype=np.float32)
