@@ -574,6 +574,8 @@ class Tensor:
         overlaps ``self`` (``x[1:].add_(x[:-1])``). Identical memory (``x.add_(x)``) is fine.
         """
         data = self._data
+        if data.size == 0:
+            return  # nothing is written (NumPy may give empty arrays zero strides)
         if any(stride == 0 and size > 1 for stride, size in zip(data.strides, data.shape)):
             raise RuntimeError(
                 f"{op}_: unsupported operation: more than one element of the written-to tensor "

@@ -548,6 +548,7 @@ OVERLAPS = {
     "shifted_input": (lambda lib, x: x[1:].add_(x[:-1]), "some elements of the input tensor"),
     "shifted_copy": (lambda lib, x: x[0, 1:].copy_(x[0, :-1]), "some elements of the input"),
     "identical_input": (lambda lib, x: x.mul_(x), None),
+    "empty_target": (lambda lib, x: x[:, :0].zero_().add_(x[:, :0]), None),
     "disjoint_rows": (lambda lib, x: x[0].sub_(x[1]), None),
     "interleaved_strided": (lambda lib, x: x[:, ::2].add_(x[:, 1::2]), None),
 }

@@ -44,6 +44,10 @@ class RandomSource:
         """A random permutation of ``0 .. n-1`` as int64."""
         raise NotImplementedError
 
+    def poisson(self, rates: Any, dtype: Any) -> Any:
+        """Counts drawn from Poisson(``rates``), one per element of the array ``rates``."""
+        raise NotImplementedError
+
     def get_state(self) -> Any:
         raise NotImplementedError
 
@@ -90,6 +94,14 @@ class Backend:
 
     def scatter_add(self, target: Any, indices: Any, values: Any) -> None:
         """``target[indices] += values`` in place, summing repeated indices."""
+        raise NotImplementedError
+
+    def scatter_reduce(self, target: Any, indices: Any, values: Any, reduce: str) -> None:
+        """Combine ``values`` into ``target[indices]`` in place, repeated indices included.
+
+        ``reduce`` is ``"sum"``, ``"prod"``, ``"amax"`` or ``"amin"``: NumPy's
+        ``add.at``, ``multiply.at``, ``maximum.at`` and ``minimum.at``.
+        """
         raise NotImplementedError
 
     def data_pointer(self, array: Any) -> int:

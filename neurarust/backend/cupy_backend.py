@@ -35,6 +35,24 @@ def _erf(data: Any) -> Any:  # pragma: no cover - needs a GPU
     return erf(data).astype(data.dtype, copy=False)
 
 
+def _multiply_at(target: Any, indices: Any, values: Any) -> None:  # pragma: no cover - GPU
+    """``numpy.multiply.at`` for CuPy, which has no scatter-multiply.
+
+    Repeated positions are multiplied in rounds: each round takes the first
+    remaining value for every distinct position, so no round writes a
+    position twice.
+    """
+    positions = cupy.arange(target.size).reshape(target.shape)[indices]
+    values = cupy.broadcast_to(cupy.asarray(values), positions.shape).ravel()
+    positions = positions.ravel()
+    while positions.size:
+        distinct, first = cupy.unique(positions, return_index=True)
+        target[cupy.unravel_index(distinct, target.shape)] *= values[first]
+        remaining = cupy.ones(positions.size, dtype=bool)
+        remaining[first] = False
+        positions, values = positions[remaining], values[remaining]
+
+
 class CupyRandom(RandomSource):  # pragma: no cover - needs a GPU
     """CuPy's ``RandomState`` on one device."""
 
@@ -61,6 +79,10 @@ class CupyRandom(RandomSource):  # pragma: no cover - needs a GPU
     def permutation(self, n: int) -> Any:
         with cupy.cuda.Device(self._index):
             return self._state.permutation(n).astype("int64", copy=False)
+
+    def poisson(self, rates: Any, dtype: Any) -> Any:
+        with cupy.cuda.Device(self._index):
+            return self._state.poisson(rates, dtype="int64").astype(dtype, copy=False)
 
     def get_state(self) -> Any:
         raise NotImplementedError("CUDA generator state capture is not supported yet")
@@ -98,6 +120,17 @@ class CupyBackend(Backend):  # pragma: no cover - needs a GPU
     def scatter_add(self, target: Any, indices: Any, values: Any) -> None:
         with cupy.cuda.Device(self.index):
             cupyx.scatter_add(target, indices, values)
+
+    def scatter_reduce(self, target: Any, indices: Any, values: Any, reduce: str) -> None:
+        with cupy.cuda.Device(self.index):
+            if reduce == "sum":
+                cupyx.scatter_add(target, indices, values)
+            elif reduce == "amax":
+                cupyx.scatter_max(target, indices, values)
+            elif reduce == "amin":
+                cupyx.scatter_min(target, indices, values)
+            else:
+                _multiply_at(target, indices, values)
 
     def data_pointer(self, array: Any) -> int:
         return int(array.data.ptr)

@@ -9,6 +9,9 @@ import numpy as np
 from . import kernels_cpu
 from .base import Backend, RandomSource, below_one
 
+# The ufunc whose ``at`` method performs each reduction of ``scatter_reduce``.
+_AT_UFUNCS = {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+
 
 class NumpyRandom(RandomSource):
     """PCG64 stream from ``numpy.random.Generator``."""
@@ -32,6 +35,9 @@ class NumpyRandom(RandomSource):
     def permutation(self, n: int) -> Any:
         return self._gen.permutation(n).astype(np.int64, copy=False)
 
+    def poisson(self, rates: Any, dtype: Any) -> Any:
+        return self._gen.poisson(rates).astype(dtype, copy=False)
+
     def get_state(self) -> Any:
         return self._gen.bit_generator.state
 
@@ -53,6 +59,9 @@ class NumpyBackend(Backend):
 
     def scatter_add(self, target: Any, indices: Any, values: Any) -> None:
         np.add.at(target, indices, values)
+
+    def scatter_reduce(self, target: Any, indices: Any, values: Any, reduce: str) -> None:
+        _AT_UFUNCS[reduce].at(target, indices, values)
 
     def data_pointer(self, array: Any) -> int:
         return int(array.__array_interface__["data"][0])
