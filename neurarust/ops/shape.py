@@ -14,13 +14,21 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from .. import dtypes
 from ..autograd.function import Function
+from ..memory_format import (
+    channels_last,
+    contiguous_format,
+    is_channels_last,
+    preserve_format,
+    to_channels_last,
+)
 from ..tensor import Tensor
-from ._util import check_same_device, normalize_dim, normalize_dims
+from ._util import check_same_device, normalize_dim, normalize_dims, require_tensor
 from .indexing import getitem
 
 __all__ = [
@@ -55,6 +63,21 @@ __all__ = [
     "movedim",
     "moveaxis",
     "narrow",
+    "select",
+    "tensor_split",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "hstack",
+    "vstack",
+    "row_stack",
+    "dstack",
+    "column_stack",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "meshgrid",
+    "cartesian_prod",
 ]
 
 
@@ -67,10 +90,43 @@ def _ints(first: Any, rest: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(operator.index(v) for v in values)
 
 
-def _dim_of(input: Tensor, dim: int, op: str) -> int:
-    """``dim`` wrapped for an op that needs at least one dimension (split, narrow...)."""
+def _unpacked(tensors: tuple[Any, ...]) -> Sequence[Any]:
+    """Tensors given as varargs (``f(a, b)``) or as one sequence (``f([a, b])``)."""
+    if len(tensors) == 1 and isinstance(tensors[0], Sequence):
+        return tensors[0]
+    return tensors
+
+
+def _index(value: Any, op: str, name: str) -> int:
+    """``value`` (an int, NumPy integer or integer 0-d Tensor) as an int; TypeError naming
+    ``op`` and the argument otherwise."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"{op}(): argument '{name}' must be int, not {type(value).__name__}"
+        ) from None
+
+
+def _dim_list(dims: Any, op: str, name: str) -> tuple[int, ...]:
+    """An int or a sequence of ints as a tuple of ints; TypeError naming ``op`` otherwise."""
+    if not isinstance(dims, Sequence):
+        return (_index(dims, op, name),)
+    try:
+        return tuple(operator.index(d) for d in dims)
+    except TypeError:
+        raise TypeError(
+            f"{op}(): argument '{name}' must be int or tuple of ints, but got {dims!r}"
+        ) from None
+
+
+def _dim_of(input: Tensor, dim: int, op: str, error: type[Exception] = RuntimeError) -> int:
+    """``dim`` wrapped for an op that needs at least one dimension (split, narrow...).
+
+    ``error`` is the type PyTorch raises for a 0-d input (IndexError for select, unbind).
+    """
     if input._data.ndim == 0:
-        raise IndexError(f"{op}: Dimension specified as {dim} but tensor has no dimensions")
+        raise error(f"{op}() cannot be applied to a 0-dim tensor")
     return normalize_dim(dim, input._data.ndim, op)
 
 
@@ -244,11 +300,13 @@ def view(input: Tensor, size: Any = None, *more: int, dtype: dtypes.dtype | None
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
     """``input.view(other.shape)``."""
+    require_tensor("view_as", "other", other)
     return view(input, other._data.shape)
 
 
 def reshape_as(input: Tensor, other: Tensor) -> Tensor:
     """``input.reshape(other.shape)``."""
+    require_tensor("reshape_as", "other", other)
     return reshape(input, other._data.shape)
 
 
@@ -312,6 +370,8 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
         neurarust.Size([2, 3, 1])
     """
     shape = input._data.shape
+    if dim is not None:
+        dim = _dim_list(dim, "squeeze", "dim")
     dims = normalize_dims(dim, len(shape), "squeeze")
     kept = tuple(s for i, s in enumerate(shape) if s != 1 or i not in dims)
     return View.apply(input, kept)
@@ -332,33 +392,129 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
     return View.apply(input, shape[:d] + (1,) + shape[d:])
 
 
-class Contiguous(Function):
-    """A C-contiguous copy of the input."""
+def _at_least(input: Tensor, ndim: int) -> Tensor:
+    """``input`` itself if it has ``ndim`` dimensions or more, else a view padded with
+    size-1 dims by NumPy's rule: ``()`` -> ``(1,)`` -> ``(1, n)`` -> ``(1, n, 1)``, and
+    ``(a, b)`` -> ``(a, b, 1)``."""
+    shape = input._data.shape
+    if len(shape) >= ndim:
+        return input
+    front = max(min(ndim, 2) - len(shape), 0)  # the first two dims are added in front...
+    back = 1 if ndim == 3 else 0  # ...and the third one behind
+    return View.apply(input, (1,) * front + shape + (1,) * back)
+
+
+def _at_least_all(op: str, ndim: int, tensors: tuple[Any, ...]) -> Any:
+    """:func:`_at_least` of one Tensor, or a tuple of it for several (varargs or a sequence)."""
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+        return _at_least(tensors[0], ndim)
+    return tuple(_at_least(t, ndim) for t in _tensor_list(op, _unpacked(tensors)))
+
+
+def atleast_1d(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
+    """Each tensor viewed with at least one dimension (0-d becomes shape ``(1,)``).
+
+    One Tensor gives a Tensor (the input itself when it already has a
+    dimension); several, or one sequence of them, give a tuple.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.atleast_1d(nr.tensor(3.0))
+        tensor([3.])
+        >>> [t.shape for t in nr.atleast_1d(nr.tensor(1), nr.zeros(2, 2))]
+        [neurarust.Size([1]), neurarust.Size([2, 2])]
+    """
+    return _at_least_all("atleast_1d", 1, tensors)
+
+
+def atleast_2d(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
+    """Each tensor viewed with at least two dimensions.
+
+    ``()`` -> ``(1, 1)``, ``(n,)`` -> ``(1, n)``. Takes one Tensor (returns a
+    Tensor) or several (returns a tuple), as :func:`atleast_1d`.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.atleast_2d(nr.zeros(3)).shape
+        neurarust.Size([1, 3])
+    """
+    return _at_least_all("atleast_2d", 2, tensors)
+
+
+def atleast_3d(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
+    """Each tensor viewed with at least three dimensions.
+
+    ``()`` -> ``(1, 1, 1)``, ``(n,)`` -> ``(1, n, 1)``, ``(a, b)`` -> ``(a, b, 1)``. Takes
+    one Tensor (returns a Tensor) or several (returns a tuple), as :func:`atleast_1d`.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.atleast_3d(nr.zeros(2, 3)).shape
+        neurarust.Size([2, 3, 1])
+    """
+    return _at_least_all("atleast_3d", 3, tensors)
+
+
+class Copy(Function):
+    """A copy of the input in a chosen layout; the gradient passes through unchanged.
+
+    ``layout`` is ``"C"`` (row-major), ``"K"`` (the input's own dimension order,
+    so a transposed or channels-last input stays so) or ``"channels_last"``.
+    """
 
     @staticmethod
-    def forward(ctx: Any, a: Tensor) -> Any:
-        return a._data.copy()
+    def forward(ctx: Any, a: Tensor, layout: str) -> Any:
+        if layout == "channels_last":
+            return to_channels_last(a._data, a.backend.xp)
+        return a._data.copy(order=layout)
 
     @staticmethod
-    def backward(ctx: Any, grad: Tensor) -> Tensor:
-        return grad
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        return grad, None
 
 
-def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
-    """``input`` itself if it is C-contiguous, else a C-contiguous copy.
+def _check_channels_last(op: str, input: Tensor) -> None:
+    if input._data.ndim != 4:
+        raise RuntimeError(
+            f"{op}: required rank 4 tensor to use channels_last format (got a "
+            f"{input._data.ndim}-D tensor)"
+        )
+
+
+def contiguous(input: Tensor, memory_format: Any = contiguous_format) -> Tensor:
+    """``input`` itself if it is laid out as ``memory_format``, else a copy that is.
+
+    ``memory_format`` is ``neurarust.contiguous_format`` (row-major) or, for a
+    4-D NCHW tensor, ``neurarust.channels_last`` (elements in N, H, W, C order;
+    the shape stays NCHW).
 
     Example:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3).t().contiguous().is_contiguous()
         True
+        >>> nr.zeros(1, 3, 2, 2).contiguous(memory_format=nr.channels_last).stride()
+        (12, 1, 6, 3)
     """
+    if memory_format is channels_last:
+        _check_channels_last("contiguous", input)
+        if is_channels_last(input._data):
+            return input
+        return Copy.apply(input, "channels_last")
+    if memory_format is preserve_format:
+        raise RuntimeError(
+            "contiguous: preserve memory format is unsupported by the contiguous operator"
+        )
     if input._data.flags.c_contiguous:
         return input
-    return Contiguous.apply(input)
+    return Copy.apply(input, "C")
 
 
-def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+def clone(input: Tensor, *, memory_format: Any = preserve_format) -> Tensor:
     """A copy of ``input`` with its own storage; gradients flow back unchanged.
+
+    With ``memory_format=preserve_format`` (the default) the copy keeps the
+    input's layout: a transposed or channels-last input gives a copy with the
+    same strides. ``contiguous_format`` or ``channels_last`` choose the layout.
 
     Example:
         >>> import neurarust as nr
@@ -368,8 +524,13 @@ def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
         tensor([2., 2.])
         >>> x
         tensor([1., 1.])
+        >>> nr.zeros(2, 3).t().clone().stride()
+        (1, 3)
     """
-    return Contiguous.apply(input)
+    if memory_format is channels_last:
+        _check_channels_last("clone", input)
+        return Copy.apply(input, "channels_last")
+    return Copy.apply(input, "K" if memory_format is preserve_format else "C")
 
 
 # -- reordering dimensions ----------------------------------------------------------------
@@ -459,10 +620,6 @@ def t(input: Tensor) -> Tensor:
     return Permute.apply(input, tuple(reversed(range(ndim))))
 
 
-def _dim_list(dims: Any) -> tuple[int, ...]:
-    return (operator.index(dims),) if not isinstance(dims, Sequence) else _ints(dims, ())
-
-
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     """A view of ``input`` with dims ``source`` moved to positions ``destination``.
 
@@ -474,7 +631,13 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
         >>> nr.zeros(2, 3, 4).movedim(0, -1).shape
         neurarust.Size([3, 4, 2])
     """
-    src, dst = _dim_list(source), _dim_list(destination)
+    if isinstance(source, Sequence) != isinstance(destination, Sequence):
+        raise TypeError(
+            "movedim(): source and destination must both be ints or both sequences of ints, "
+            f"but got {type(source).__name__} and {type(destination).__name__}"
+        )
+    src = _dim_list(source, "movedim", "source")
+    dst = _dim_list(destination, "movedim", "destination")
     if len(src) != len(dst):
         raise RuntimeError(
             f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
@@ -489,7 +652,7 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     order = [d for d in range(ndim) if d not in moved]
     for target, d in sorted(zip(targets, moved)):
         order.insert(target, d)
-    return Permute.apply(input, tuple(order))
+    return Permute.apply(input, tuple(order) if ndim else ())  # a 0-d tensor accepts dim 0
 
 
 def moveaxis(input: Tensor, source: Any, destination: Any) -> Tensor:
@@ -558,6 +721,73 @@ def expand(input: Tensor, size: Any, *more: int) -> Tensor:
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
     """``input.expand(other.shape)``."""
     return expand(input, other._data.shape)
+
+
+_MESHGRID_INDEXING = (
+    "meshgrid: in an upcoming release, it will be required to pass the indexing argument."
+)
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """A UserWarning the first time only, per process (PyTorch's TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids of 0-D or 1-D tensors: broadcast views, one per input.
+
+    With ``indexing="ij"`` output ``i`` varies along dimension ``i``; with
+    ``"xy"`` (Cartesian, NumPy's default) the first two dimensions are swapped.
+    Omitting ``indexing`` means ``"ij"`` and warns once, as PyTorch does. The
+    tensors are given as varargs or as one sequence and must share a dtype.
+
+    Shapes: inputs of ``n1, n2, n3`` elements -> outputs of shape ``(n1, n2, n3)``
+    (``"ij"``) or ``(n2, n1, n3)`` (``"xy"``).
+
+    Example:
+        >>> import neurarust as nr
+        >>> rows, cols = nr.meshgrid(nr.tensor([1, 2]), nr.tensor([3, 4, 5]), indexing="ij")
+        >>> rows
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> cols
+        tensor([[3, 4, 5],
+                [3, 4, 5]])
+    """
+    vectors = _nonempty("meshgrid", _unpacked(tensors))
+    if indexing is None:
+        _warn_once(_MESHGRID_INDEXING)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f'meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
+    for i, t in enumerate(vectors):
+        if t._data.ndim > 1:
+            raise RuntimeError(
+                "meshgrid: Expected 0D or 1D tensor in the tensor list but got a tensor of "
+                f"shape {list(t._data.shape)} at position {i}"
+            )
+        if t.dtype is not vectors[0].dtype:
+            raise RuntimeError(
+                "meshgrid: expects all tensors to have the same dtype, but got "
+                f"{vectors[0].dtype.name} at position 0 and {t.dtype.name} at position {i}"
+            )
+    axes = list(range(len(vectors)))  # the output dimension each input varies along
+    if indexing == "xy" and len(vectors) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(vectors)
+    for t, axis in zip(vectors, axes):
+        shape[axis] = t._data.size
+    grids = []
+    for t, axis in zip(vectors, axes):
+        column = [1] * len(vectors)  # t laid along its axis, size 1 elsewhere
+        column[axis] = t._data.size
+        grids.append(Expand.apply(View.apply(t, tuple(column)), tuple(shape)))
+    return tuple(grids)
 
 
 class Repeat(Function):
@@ -667,8 +897,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
         >>> nr.tensor([1, 2, 3, 4]).roll(1)
         tensor([4, 1, 2, 3])
     """
-    steps = _dim_list(shifts)
-    axes = () if dims is None else _dim_list(dims)
+    steps = _dim_list(shifts, "roll", "shifts")
+    axes = () if dims is None else _dim_list(dims, "roll", "dims")
     if len(steps) != len(axes) and not (dims is None and len(steps) == 1):
         raise RuntimeError(
             f"roll: shifts and dimensions must align. shifts: {len(steps)}, dims:{len(axes)}"
@@ -681,15 +911,29 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 # -- joining and splitting ----------------------------------------------------------------
 
 
-def _joinable(op: str, tensors: Any) -> list[Tensor]:
-    """``tensors`` as a list, checked to be Tensors on one device."""
+def _tensor_list(op: str, tensors: Any) -> list[Tensor]:
+    """``tensors`` as a list, checked to be a sequence of Tensors."""
     if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence):
         raise TypeError(f"{op}: expected a sequence of Tensors, got {type(tensors).__name__}")
-    tensors = list(tensors)
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: expected Tensor as element {i}, but got {type(t).__name__}")
+    return list(tensors)
+
+
+def _joinable(op: str, tensors: Any) -> list[Tensor]:
+    """``tensors`` as a list, checked to be Tensors on one device."""
+    tensors = _tensor_list(op, tensors)
+    for t in tensors:
         check_same_device(op, tensors[0], t)
+    return tensors
+
+
+def _nonempty(op: str, tensors: Any) -> list[Tensor]:
+    """:func:`_joinable`, and a RuntimeError naming ``op`` when there are no tensors."""
+    tensors = _joinable(op, tensors)
+    if not tensors:
+        raise RuntimeError(f"{op}: {op} expects a non-empty TensorList")
     return tensors
 
 
@@ -713,19 +957,19 @@ class Cat(Function):
         return (None, None, *_needed(pieces, ctx.needs_input_grad[2:]))
 
 
-def _check_cat_shapes(tensors: list[Tensor], dim: int) -> None:
+def _check_cat_shapes(tensors: list[Tensor], dim: int, op: str) -> None:
     first = tensors[0]._data.shape
     for i, t in enumerate(tensors):
         shape = t._data.shape
         if len(shape) != len(first):
             raise RuntimeError(
-                "cat: Tensors must have same number of dimensions: "
+                f"{op}: Tensors must have same number of dimensions: "
                 f"got {len(first)} and {len(shape)}"
             )
         for d, (expected, got) in enumerate(zip(first, shape)):
             if d != dim and expected != got:
                 raise RuntimeError(
-                    f"cat: Sizes of tensors must match except in dimension {dim}. Expected size "
+                    f"{op}: Sizes of tensors must match except in dimension {dim}. Expected size "
                     f"{expected} but got size {got} for tensor number {i} in the list."
                 )
 
@@ -747,16 +991,27 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = _joinable("cat", tensors)
     if not tensors:
         raise ValueError("cat: expected a non-empty list of Tensors")
+    return _cat(tensors, dim, "cat")
+
+
+def _cat(tensors: list[Tensor], dim: int, op: str) -> Tensor:
+    """:func:`cat` of checked, non-empty ``tensors``, with errors naming ``op``."""
     for i, t in enumerate(tensors):
         if t._data.ndim == 0:
             raise RuntimeError(
-                f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated"
+                f"{op}: zero-dimensional tensor (at position {i}) cannot be concatenated"
             )
     dtype = dtypes.result_type(*tensors)
     parts = [t for t in tensors if t._data.shape != (0,)] or tensors[:1]
-    d = normalize_dim(dim, parts[0]._data.ndim, "cat")
-    _check_cat_shapes(parts, d)
-    return Cat.apply(d, dtype, *parts)
+    d = normalize_dim(dim, parts[0]._data.ndim, op)
+    _check_cat_shapes(parts, d, op)
+    # 1-D empty tensors join as empty slabs of the others' shape rather than being
+    # dropped, so that they still get a (zero) gradient, as in PyTorch.
+    shape = parts[0]._data.shape
+    slab = shape[:d] + (0,) + shape[d + 1 :]
+    if slab != (0,):
+        tensors = [View.apply(t, slab) if t._data.shape == (0,) else t for t in tensors]
+    return Cat.apply(d, dtype, *tensors)
 
 
 def concat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -791,9 +1046,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         >>> nr.stack([nr.zeros(2), nr.ones(2)], dim=1).shape
         neurarust.Size([2, 2])
     """
-    tensors = _joinable("stack", tensors)
-    if not tensors:
-        raise RuntimeError("stack: stack expects a non-empty TensorList")
+    tensors = _nonempty("stack", tensors)
     first = tensors[0]._data.shape
     for i, t in enumerate(tensors):
         if t._data.shape != first:
@@ -803,6 +1056,102 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             )
     d = normalize_dim(dim, len(first) + 1, "stack")
     return Stack.apply(d, dtypes.result_type(*tensors), *tensors)
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """The tensors joined column-wise: along dim 1, or dim 0 for 1-D tensors (a copy).
+
+    0-d tensors count as 1-D (:func:`atleast_1d`); dtypes are promoted as in :func:`cat`.
+
+    Shapes: ``(n1,)``, ``(n2,)`` -> ``(n1 + n2,)``; ``(a, n1)``, ``(a, n2)`` -> ``(a, n1 + n2)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.hstack([nr.tensor([1, 2]), nr.tensor(3)])
+        tensor([1, 2, 3])
+    """
+    parts = [_at_least(t, 1) for t in _nonempty("hstack", tensors)]
+    return _cat(parts, 0 if parts[0]._data.ndim == 1 else 1, "hstack")
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """The tensors joined row-wise, along dim 0, after :func:`atleast_2d` (a copy).
+
+    Shapes: ``(n,)``, ``(n,)`` -> ``(2, n)``; ``(a1, n)``, ``(a2, n)`` -> ``(a1 + a2, n)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.vstack([nr.tensor([1, 2]), nr.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
+    parts = [_at_least(t, 2) for t in _nonempty("vstack", tensors)]
+    return _cat(parts, 0, "vstack")
+
+
+def row_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """Alias of :func:`vstack`."""
+    return vstack(tensors)
+
+
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
+    """The tensors joined depth-wise, along dim 2, after :func:`atleast_3d` (a copy).
+
+    Shapes: ``(n,)``, ``(n,)`` -> ``(1, n, 2)``; ``(a, b)``, ``(a, b)`` -> ``(a, b, 2)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.dstack([nr.zeros(2, 3), nr.ones(2, 3)]).shape
+        neurarust.Size([2, 3, 2])
+    """
+    parts = [_at_least(t, 3) for t in _nonempty("dstack", tensors)]
+    return _cat(parts, 2, "dstack")
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """The tensors joined as columns, along dim 1 (a copy).
+
+    0-d and 1-D tensors of ``n`` elements become columns of shape ``(n, 1)``
+    first; others are joined as they are.
+
+    Shapes: ``(n,)``, ``(n, k)`` -> ``(n, 1 + k)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.column_stack([nr.tensor([1, 2]), nr.tensor([3, 4])])
+        tensor([[1, 3],
+                [2, 4]])
+    """
+    parts = [
+        _reshape_to(t, (t._data.size, 1)) if t._data.ndim <= 1 else t
+        for t in _nonempty("column_stack", tensors)
+    ]
+    return _cat(parts, 1, "column_stack")
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """Every combination of one element from each 1-D tensor, one per row (a copy).
+
+    One tensor is returned as it is. Rows come in ``itertools.product`` order.
+
+    Shapes: ``(n1,)``, ..., ``(nk,)`` -> ``(n1 * ... * nk, k)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.cartesian_prod(nr.tensor([1, 2]), nr.tensor([3, 4]))
+        tensor([[1, 3],
+                [1, 4],
+                [2, 3],
+                [2, 4]])
+    """
+    for t in _tensor_list("cartesian_prod", tensors):
+        if t._data.ndim != 1:
+            raise RuntimeError(
+                f"cartesian_prod: Expect a 1D vector, but got shape {list(t._data.shape)}"
+            )
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([grid.flatten() for grid in meshgrid(*tensors, indexing="ij")], dim=1)
 
 
 class Split(Function):
@@ -844,7 +1193,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     d = _dim_of(tensor, dim, "split")
     length = tensor._data.shape[d]
     if isinstance(split_size_or_sections, Sequence):
-        sizes = _ints(split_size_or_sections, ())
+        sizes = _dim_list(split_size_or_sections, "split", "split_size_or_sections")
         if any(s < 0 for s in sizes):
             raise RuntimeError(
                 "split: split_with_sizes expects split_sizes have only non-negative entries, "
@@ -856,7 +1205,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
                 f"tensor's size at dimension {d}), but got split_sizes={list(sizes)}"
             )
     else:
-        size = operator.index(split_size_or_sections)
+        size = _index(split_size_or_sections, "split", "split_size_or_sections")
         if size < 0:
             raise RuntimeError(
                 f"split: split expects split_size be non-negative, but got split_size={size}"
@@ -866,8 +1215,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
                 "split: split_size can only be 0 if dimension size is 0, but got dimension "
                 f"size of {length}"
             )
-        full, rest = divmod(length, size) if size else (1, 0)
-        sizes = (size,) * full + ((rest,) if rest else ())
+        count = max(-(-length // size), 1) if size else 1  # an empty dim gives one piece
+        sizes = (size,) * (count - 1) + (length - size * (count - 1),)
     return Split.apply(tensor, d, sizes, True)
 
 
@@ -896,30 +1245,148 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
         >>> tuple(r.tolist() for r in nr.tensor([[1, 2], [3, 4]]).unbind(1))
         ([1, 3], [2, 4])
     """
-    d = _dim_of(input, dim, "unbind")
+    d = _dim_of(input, dim, "unbind", IndexError)
     return Split.apply(input, d, (1,) * input._data.shape[d], False)
 
 
-def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+def _cut(input: Tensor, dim: int, cuts: Sequence[int]) -> tuple[Tensor, ...]:
+    """Views of ``input`` between consecutive ``cuts`` along ``dim``, each cut a slice bound
+    (negative counts from the end, out of range is clamped), as ``tensor_split`` reads them."""
+    size = input._data.shape[dim]
+    bounds = [min(max(c + size if c < 0 else c, 0), size) for c in cuts]
+    starts, stops = [0, *bounds], [*bounds, size]
+    if all(a <= b for a, b in zip(starts, stops)):  # pieces side by side: one Split node
+        return Split.apply(input, dim, tuple(b - a for a, b in zip(starts, stops)), True)
+    # Decreasing cuts give overlapping pieces, which Split's backward (a cat) cannot serve.
+    return tuple(narrow(input, dim, a, max(b - a, 0)) for a, b in zip(starts, stops))
+
+
+def _cuts_of(arg: Any, size: int) -> tuple[int, ...]:
+    """The cut positions ``tensor_split`` makes for ``indices_or_sections`` on ``size`` elements."""
+    op, name = "tensor_split", "indices_or_sections"
+    if isinstance(arg, Tensor):
+        if arg.dtype is not dtypes.int64:
+            raise RuntimeError(
+                f"{op}: expected {name} to have dtype of long (int64), but got {arg.dtype.name}"
+            )
+        if arg._data.ndim > 1:
+            raise RuntimeError(
+                f"{op}: expected {name} to be a zero-dimensional or one-dimensional tensor, "
+                f"but got a tensor with {arg._data.ndim} dims"
+            )
+        arg = arg._data.tolist()  # 0-d: a number of sections; 1-D: indices
+    if isinstance(arg, Sequence):
+        return _dim_list(arg, op, name)
+    sections = _index(arg, op, name)
+    if sections <= 0:
+        raise RuntimeError(f"{op}: number of sections must be larger than 0, got {sections}")
+    # The first size % sections pieces get one element more.
+    small, extra = divmod(size, sections)
+    sizes = [small + 1] * extra + [small] * (sections - extra)
+    return tuple(itertools.accumulate(sizes[:-1]))
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """``input`` cut along ``dim`` into views, as NumPy's ``array_split``.
+
+    ``indices_or_sections`` is either a number of sections ``n`` (an int or a
+    0-d int64 tensor): ``n`` pieces whose sizes differ by at most one, the
+    larger first; or indices (a sequence of ints or a 1-D int64 tensor): the
+    pieces ``input[:i0]``, ``input[i0:i1]``, ..., ``input[ik:]`` along ``dim``,
+    each bound read as a Python slice bound.
+
+    Example:
+        >>> import neurarust as nr
+        >>> [p.tolist() for p in nr.arange(5).tensor_split(3)]
+        [[0, 1], [2, 3], [4]]
+        >>> [p.tolist() for p in nr.arange(5).tensor_split([1, 4])]
+        [[0], [1, 2, 3], [4]]
+    """
+    d = _dim_of(input, dim, "tensor_split")
+    return _cut(input, d, _cuts_of(indices_or_sections, input._data.shape[d]))
+
+
+def _split_dim(
+    input: Tensor, indices_or_sections: Any, op: str, min_dims: int, dim: int
+) -> tuple[Tensor, ...]:
+    """:func:`tensor_split` along ``dim`` for hsplit/vsplit/dsplit, which need ``min_dims``
+    dimensions and a number of sections that divides the dimension."""
+    ndim = input._data.ndim
+    if ndim < min_dims:
+        raise RuntimeError(
+            f"{op}: requires a tensor with at least {min_dims} dimension(s), but got a tensor "
+            f"with {ndim} dimensions"
+        )
+    if not isinstance(indices_or_sections, Sequence):
+        sections = _index(indices_or_sections, op, "indices_or_sections")
+        size = input._data.shape[dim]
+        if sections == 0 or size % sections:
+            raise RuntimeError(
+                f"{op}: attempted to split along dimension {dim}, but the size of the dimension "
+                f"{size} is not divisible by the split_size {sections}"
+            )
+    return tensor_split(input, indices_or_sections, dim)
+
+
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """:func:`tensor_split` along dim 1 (dim 0 for a 1-D tensor); sections must divide it.
+
+    Example:
+        >>> import neurarust as nr
+        >>> [p.shape for p in nr.zeros(2, 4).hsplit(2)]
+        [neurarust.Size([2, 2]), neurarust.Size([2, 2])]
+    """
+    dim = 0 if input._data.ndim == 1 else 1
+    return _split_dim(input, indices_or_sections, "hsplit", 1, dim)
+
+
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """:func:`tensor_split` along dim 0 of a tensor with at least 2 dims; sections must divide it.
+
+    Example:
+        >>> import neurarust as nr
+        >>> [p.shape for p in nr.zeros(4, 2).vsplit([1])]
+        [neurarust.Size([1, 2]), neurarust.Size([3, 2])]
+    """
+    return _split_dim(input, indices_or_sections, "vsplit", 2, 0)
+
+
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """:func:`tensor_split` along dim 2 of a tensor with at least 3 dims; sections must divide it.
+
+    Example:
+        >>> import neurarust as nr
+        >>> [p.shape for p in nr.zeros(1, 2, 4).dsplit(2)]
+        [neurarust.Size([1, 2, 2]), neurarust.Size([1, 2, 2])]
+    """
+    return _split_dim(input, indices_or_sections, "dsplit", 3, 2)
+
+
+def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
     """The view ``input[..., start:start + length, ...]`` along ``dim``.
+
+    ``start`` may be negative (counted from the end) or a 0-d integer Tensor.
 
     Example:
         >>> import neurarust as nr
         >>> nr.arange(6).narrow(0, 2, 3)
         tensor([2, 3, 4])
     """
-    if input._data.ndim == 0:
-        raise RuntimeError("narrow: narrow() cannot be applied to a 0-dim tensor.")
-    d = normalize_dim(dim, input._data.ndim, "narrow")
+    d = _dim_of(input, dim, "narrow")
     size = input._data.shape[d]
-    start, length = operator.index(start), operator.index(length)
+    if isinstance(start, Tensor) and (start._data.ndim or start._data.dtype.kind not in "iu"):
+        raise RuntimeError(
+            "narrow: start must be an 0-dim integral Tensor, but got a tensor of dtype "
+            f"{start.dtype.name} and shape {list(start._data.shape)}"
+        )
+    start, length = _index(start, "narrow", "start"), _index(length, "narrow", "length")
     if not -size <= start <= size:
         raise IndexError(
             f"narrow: start out of range (expected to be in range of [{-size}, {size}], "
             f"but got {start})"
         )
     if length < 0:
-        raise RuntimeError("narrow: length must be non-negative.")
+        raise RuntimeError(f"narrow: length must be non-negative, but got {length}")
     if start < 0:
         start += size
     if start + length > size:
@@ -927,3 +1394,25 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
             f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size})."
         )
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The view ``input[..., index, ...]`` along ``dim``, without that dimension.
+
+    ``index`` may be negative (counted from the end).
+
+    Shapes: ``(a, b, c)`` with ``dim=1`` -> ``(a, c)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.tensor([[1, 2], [3, 4]]).select(1, -1)
+        tensor([2, 4])
+    """
+    d = _dim_of(input, dim, "select", IndexError)
+    shape = input._data.shape
+    i = _index(index, "select", "index")
+    if not -shape[d] <= i < shape[d]:
+        raise IndexError(
+            f"select(): index {i} out of range for tensor of size {list(shape)} at dimension {d}"
+        )
+    return getitem(input, (slice(None),) * d + (i,))

@@ -1,5 +1,7 @@
 """Shape ops against PyTorch: values, dtypes, gradients, view semantics and errors."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -72,7 +74,63 @@ CASES = {
     "moveaxis": (lambda lib, a: lib.moveaxis(a, -1, 0), [(2, 3, 4)]),
     "narrow": (lambda lib, a: a.narrow(1, 1, 2), [(2, 4)]),
     "narrow_negative": (lambda lib, a: lib.narrow(a, -1, -3, 2), [(2, 4)]),
+    "narrow_tensor_start": (lambda lib, a: a.narrow(1, lib.tensor(-3), 2), [(2, 4)]),
+    "narrow_empty": (lambda lib, a: a.narrow(0, 3, 0), [(3, 2)]),
     "iter": (lambda lib, a: list(a), [(3, 2)]),
+    "squeeze_list": (lambda lib, a: lib.squeeze(a, [0, 2]), [(1, 2, 1)]),
+    "squeeze_no_dims": (lambda lib, a: a.squeeze(()), [(1, 2)]),
+    "squeeze_empty": (lambda lib, a: a[:0].squeeze(), [(2, 1)]),
+    "split_empty_dim": (lambda lib, a: a[:, :0].split(2, 1), [(2, 3)]),
+    "split_zero_sizes": (lambda lib, a: a.split([0, 3, 0], 1), [(2, 3)]),
+    "movedim_0d": (lambda lib, a: a.sum().movedim(0, -1), [(2,)]),
+    "movedim_nothing": (lambda lib, a: a.movedim((), ()), [(2, 3)]),
+    "swapaxes_0d": (lambda lib, a: a.sum().swapaxes(0, -1), [(2,)]),
+    "swapaxes_kw": (lambda lib, a: lib.swapaxes(a, axis0=-1, axis1=0), [(2, 3, 2)]),
+    "view_as_empty": (lambda lib, a, b: a[:0].view_as(b[:, :0]), [(2, 3), (3, 2)]),
+    "reshape_as_0d": (lambda lib, a, b: a.reshape_as(b.sum()), [(1, 1), (2,)]),
+    "select": (lambda lib, a: a.select(1, -1), [(2, 3)]),
+    "select_fn": (lambda lib, a: lib.select(a, -3, 1), [(2, 3, 2)]),
+    "select_to_0d": (lambda lib, a: a.select(0, 2), [(3,)]),
+    "tensor_split_sections": (lambda lib, a: a.tensor_split(3, 1), [(2, 5)]),
+    "tensor_split_many_sections": (lambda lib, a: lib.tensor_split(a, 4), [(3,)]),
+    "tensor_split_indices": (lambda lib, a: lib.tensor_split(a, [1, 3], dim=-1), [(2, 5)]),
+    "tensor_split_unsorted": (lambda lib, a: a.tensor_split((3, 1, -1), 1), [(2, 5)]),
+    "tensor_split_clamped": (lambda lib, a: a.tensor_split([-10, 10]), [(3, 2)]),
+    "tensor_split_no_indices": (lambda lib, a: a.tensor_split([], 1), [(3, 2)]),
+    "tensor_split_0d_tensor": (lambda lib, a: a.tensor_split(lib.tensor(2)), [(3, 2)]),
+    "tensor_split_1d_tensor": (lambda lib, a: a.tensor_split(lib.tensor([1, 2]), 1), [(2, 4)]),
+    "tensor_split_empty": (lambda lib, a: a[:0].tensor_split(2), [(2, 3)]),
+    "hsplit": (lambda lib, a: a.hsplit(2), [(2, 4)]),
+    "hsplit_1d": (lambda lib, a: lib.hsplit(a, [1]), [(3,)]),
+    "vsplit": (lambda lib, a: a.vsplit([1, 2]), [(3, 2)]),
+    "dsplit": (lambda lib, a: lib.dsplit(a, 2), [(2, 1, 4)]),
+    "hstack": (lambda lib, a, b: lib.hstack([a, b]), [(2, 1), (2, 3)]),
+    "hstack_1d_and_0d": (lambda lib, a, b: lib.hstack((a, b.sum())), [(2,), (2,)]),
+    "hstack_legacy_empty": (lambda lib, a, b: lib.hstack([a[:0], b]), [(2,), (3,)]),
+    "vstack": (lambda lib, a, b: lib.vstack([a, b]), [(3,), (2, 3)]),
+    "vstack_0d": (lambda lib, a: lib.vstack([a.sum(), a[0]]), [(2,)]),
+    "row_stack": (lambda lib, a, b: lib.row_stack((a, b)), [(2,), (2,)]),
+    "dstack": (lambda lib, a, b: lib.dstack([a, b]), [(2, 3), (2, 3, 2)]),
+    "dstack_1d": (lambda lib, a, b: lib.dstack([a, b]), [(3,), (3,)]),
+    "column_stack": (lambda lib, a, b, c: lib.column_stack([a, b, c]), [(2,), (2, 3), (2, 1)]),
+    "column_stack_0d": (lambda lib, a: lib.column_stack([a.sum(), a[1]]), [(2,)]),
+    "column_stack_3d": (lambda lib, a, b: lib.column_stack([a, b]), [(2, 1, 2), (2, 3, 2)]),
+    "atleast_1d": (lambda lib, a: lib.atleast_1d(a.sum()), [(2,)]),
+    "atleast_1d_many": (lambda lib, a, b: lib.atleast_1d(a.sum(), b), [(2,), (2, 3)]),
+    "atleast_2d": (lambda lib, a, b: lib.atleast_2d([a, b.sum()]), [(3,), (2,)]),
+    "atleast_3d": (lambda lib, a, b, c: lib.atleast_3d(a, b, c.sum()), [(3,), (2, 3), (2,)]),
+    "atleast_3d_one": (lambda lib, a: lib.atleast_3d(a), [(3,)]),
+    "meshgrid_ij": (lambda lib, a, b: lib.meshgrid(a, b, indexing="ij"), [(3,), (2,)]),
+    "meshgrid_xy": (
+        lambda lib, a, b, c: lib.meshgrid(a, b.sum(), c, indexing="xy"),
+        [(3,), (2,), (2,)],
+    ),
+    "meshgrid_list": (lambda lib, a: lib.meshgrid([a], indexing="xy"), [(3,)]),
+    "meshgrid_empty": (lambda lib, a, b: lib.meshgrid((a, b[:0]), indexing="ij"), [(3,), (2,)]),
+    "cartesian_prod": (lambda lib, a, b: lib.cartesian_prod(a, b), [(3,), (2,)]),
+    "cartesian_prod_three": (lambda lib, a, b, c: lib.cartesian_prod(a, b, c), [(2,), (3,), (2,)]),
+    "cartesian_prod_one": (lambda lib, a: lib.cartesian_prod(a), [(3,)]),
+    "cartesian_prod_empty": (lambda lib, a, b: lib.cartesian_prod(a, b[:0]), [(3,), (2,)]),
 }
 
 
@@ -87,7 +145,20 @@ def test_matches_torch(name, rng):
 
 
 # gradgradcheck cannot yet perturb a zero-element gradient input (autograd/gradcheck.py).
-FIRST_ORDER_ONLY = {"chunk_empty"}
+FIRST_ORDER_ONLY = {
+    "cartesian_prod_empty",
+    "chunk_empty",
+    "meshgrid_empty",
+    "narrow_empty",
+    "split_empty_dim",
+    "split_zero_sizes",
+    "squeeze_empty",
+    "tensor_split_clamped",
+    "tensor_split_empty",
+    "tensor_split_many_sections",
+    "tensor_split_unsorted",
+    "view_as_empty",
+}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -103,6 +174,10 @@ def test_gradcheck(name, rng):
         lambda lib, a, b: lib.cat([a, b]),
         lambda lib, a, b: lib.stack([a, b], 1),
         lambda lib, a, b: lib.cat([b, a, b], 1),
+        lambda lib, a, b: lib.hstack([a, b]),
+        lambda lib, a, b: lib.vstack([b, a]),
+        lambda lib, a, b: lib.dstack([a, b]),
+        lambda lib, a, b: lib.column_stack([a[:, 0], b]),
     ],
 )
 @pytest.mark.parametrize(
@@ -137,6 +212,15 @@ VIEWS = {
     "split": lambda x: x.split(1, 1)[1],
     "chunk": lambda x: x.chunk(2)[1],
     "getitem": lambda x: x[1, 1:],
+    "select": lambda x: x.select(1, -1),
+    "tensor_split": lambda x: x.tensor_split([1, 2], 1)[1],
+    "tensor_split_overlapping": lambda x: x.tensor_split([2, 1], 1)[2],
+    "hsplit": lambda x: x.hsplit(3)[0],
+    "vsplit": lambda x: x.vsplit([1])[1],
+    "dsplit": lambda x: nr.atleast_3d(x).dsplit([0])[1],
+    "atleast_1d": lambda x: nr.atleast_1d(x[1, 2]),
+    "atleast_2d": lambda x: nr.atleast_2d(x[1]),
+    "atleast_3d": lambda x: nr.atleast_3d(x),
 }
 COPIES = {
     "repeat": lambda x: x.repeat(1, 1),
@@ -146,6 +230,11 @@ COPIES = {
     "stack": lambda x: nr.stack([x]),
     "clone": lambda x: x.clone(),
     "reshape_strided": lambda x: x.t().reshape(6),
+    "hstack": lambda x: nr.hstack([x]),
+    "vstack": lambda x: nr.vstack([x]),
+    "dstack": lambda x: nr.dstack([x]),
+    "column_stack": lambda x: nr.column_stack([x]),
+    "cartesian_prod": lambda x: nr.cartesian_prod(x[0], x[1]),
 }
 
 
@@ -159,6 +248,8 @@ def test_view_ops_share_storage_and_version(name):
     out.fill_(-1.0)  # writing through the view is seen in the base
     assert base._version[0] == 1
     assert (base.numpy() == -1).sum() == out.numel()
+    base.add_(1.0)  # and writing through the base is seen in the view
+    assert (out.numpy() == 0).all()
 
 
 @pytest.mark.parametrize("name", sorted(COPIES))
@@ -168,6 +259,46 @@ def test_copy_ops_own_their_storage(name):
     assert out._base is None
     out.fill_(-1.0)
     assert base.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+
+
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+def test_meshgrid_outputs_are_broadcast_views_of_the_inputs(indexing):
+    rows, cols = nr.arange(3.0), nr.arange(2.0)
+    grids = nr.meshgrid(rows, cols, indexing=indexing)
+    for grid, base in zip(grids, (rows, cols)):
+        assert grid._base is base and grid._version is base._version
+        assert np.shares_memory(grid.numpy(), base.numpy())
+    rows.add_(10.0)  # writing through the base is seen in its grid
+    expected = torch.meshgrid(torch.arange(3.0) + 10, torch.arange(2.0), indexing=indexing)
+    np.testing.assert_array_equal(grids[0].numpy(), expected[0].numpy())
+
+
+def test_meshgrid_without_indexing_warns_once_and_uses_ij(monkeypatch):
+    monkeypatch.setattr(nr.ops.shape, "_warned", set())
+    a, b = nr.arange(3), nr.arange(2)
+    with pytest.warns(UserWarning, match="meshgrid: .* required to pass the indexing argument"):
+        grids = nr.meshgrid(a, b)
+    expected = torch.meshgrid(torch.arange(3), torch.arange(2), indexing="ij")
+    assert [g.tolist() for g in grids] == [e.tolist() for e in expected]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PyTorch warns once per process, and so do we
+        nr.meshgrid(a, b)
+
+
+@pytest.mark.parametrize("op, ndim", [(nr.atleast_1d, 1), (nr.atleast_2d, 2), (nr.atleast_3d, 3)])
+def test_atleast_returns_the_input_when_it_has_enough_dims_and_tuples_for_many(op, ndim):
+    x = nr.zeros((2,) * ndim)
+    assert op(x) is x
+    assert op(nr.zeros((2,) * (ndim + 1))).dim() == ndim + 1
+    for many in [(x, x[0]), ([x],), ((x, x),)]:
+        out = op(*many)
+        assert isinstance(out, tuple) and all(t.dim() >= ndim for t in out)
+    assert op() == () and op([]) == ()
+
+
+def test_cartesian_prod_of_one_tensor_returns_it():
+    x = nr.arange(3)
+    assert nr.cartesian_prod(x) is x
 
 
 def test_expand_is_a_view():
@@ -283,6 +414,17 @@ def _on_fake_cuda(t):
     return nr.Tensor._make(t._data, nr.device("cuda"))
 
 
+SELECT_OUT_OF_RANGE = r"select\(\): index 5 out of range for tensor of size \[2, 3\] at dimension 0"
+HSPLIT_NOT_DIVISIBLE = (
+    "hsplit: attempted to split along dimension 1, but the size of the dimension 3 is not "
+    "divisible by the split_size 2"
+)
+VSTACK_SIZES = "vstack: Sizes .* except in dimension 0. Expected size 3 but got size 4"
+COLUMN_STACK_SIZES = "column_stack: Sizes .* except in dimension 1. Expected size 2 but got size 3"
+MESHGRID_INDEXING = 'meshgrid: indexing must be one of "xy" or "ij", but received: ji'
+MESHGRID_DIMS = r"meshgrid: Expected 0D or 1D tensor .* shape \[2, 3\] at position 1"
+MESHGRID_DTYPES = "meshgrid: .* same dtype, but got float32 at position 0 and int32 at position 1"
+
 ERRORS = [
     (lambda x: x.t().view(6), RuntimeError, r"view size is not compatible .* Use \.reshape"),
     (lambda x: x.view(4), RuntimeError, r"view: shape '\[4\]' is invalid for input of size 6"),
@@ -357,17 +499,105 @@ ERRORS = [
     (lambda x: x.split([-1, 3]), RuntimeError, "split: .*only non-negative entries"),
     (lambda x: x.split(0), RuntimeError, "split: split_size can only be 0 if dimension size"),
     (lambda x: x.split(-1), RuntimeError, "split: split expects split_size be non-negative"),
-    (lambda x: x.sum().split(1), IndexError, "split: Dimension specified as 0 but tensor has no"),
+    (lambda x: x.sum().split(1), RuntimeError, r"split\(\) cannot be applied to a 0-dim"),
+    (lambda x: x.sum().split([1]), RuntimeError, r"split\(\) cannot be applied to a 0-dim"),
+    (lambda x: x.split(1.0), TypeError, r"split\(\): argument 'split_size_or_sections' must be"),
+    (lambda x: x.split([1.0, 1.0]), TypeError, r"split\(\): .* must be int or tuple of ints"),
     (lambda x: x.chunk(0), RuntimeError, "chunk: chunk expects `chunks` to be greater than 0"),
     (lambda x: x.unbind(2), IndexError, "unbind: Dimension out of range"),
-    (lambda x: x.sum().unbind(), IndexError, "unbind: Dimension specified as 0"),
-    (lambda x: x.movedim((0, 1), 0), RuntimeError, r"movedim: Invalid source .* \(\[0\] dims\)"),
+    (lambda x: x.sum().unbind(), IndexError, r"unbind\(\) cannot be applied to a 0-dim"),
+    (lambda x: x.sum().chunk(1), RuntimeError, r"chunk\(\) cannot be applied to a 0-dim"),
+    (lambda x: x.movedim((0, 1), (0,)), RuntimeError, r"movedim: Invalid source .*\(\[0\] dims\)"),
+    (lambda x: x.movedim((0, 1), 0), TypeError, "movedim.*both be ints or both sequences"),
+    (lambda x: x.movedim(0.0, 1), TypeError, r"movedim\(\): argument 'source' must be int, not"),
+    (lambda x: x.movedim(0, 2), IndexError, r"movedim: Dimension out of range .*\[-2, 1\]"),
+    (lambda x: x.sum().movedim(1, 0), IndexError, r"movedim: .*\[-1, 0\], but got 1"),
     (lambda x: x.movedim((0, 0), (0, 1)), RuntimeError, r"repeated dim in `source` \(\[0, 0\]"),
     (lambda x: x.movedim((0, 1), (1, -1)), RuntimeError, "repeated dim in `destination`"),
     (lambda x: x.narrow(1, 2, 2), RuntimeError, r"narrow: start \(2\) \+ length \(2\) exceeds"),
     (lambda x: x.narrow(1, 4, 0), IndexError, r"narrow: start out of range .*\[-3, 3\]"),
     (lambda x: x.narrow(1, 0, -1), RuntimeError, "narrow: length must be non-negative"),
     (lambda x: x.sum().narrow(0, 0, 1), RuntimeError, r"narrow\(\) cannot be applied to a 0-dim"),
+    (lambda x: x.narrow(2, 0, 1), IndexError, r"narrow: Dimension out of range .*\[-2, 1\]"),
+    (lambda x: x.narrow(1, 1.0, 1), TypeError, r"narrow\(\): argument 'start' must be int"),
+    (lambda x: x.narrow(1, nr.tensor([1]), 1), RuntimeError, "start must be an 0-dim integral"),
+    (lambda x: x.narrow(1, nr.tensor(1.0), 1), RuntimeError, "dtype float32 and shape \\[\\]"),
+    (lambda x: x.narrow(1, nr.tensor(True), 1), RuntimeError, "start must be an 0-dim integral"),
+    (lambda x: x.narrow(1, nr.tensor(4), 0), IndexError, r"narrow: start out of range"),
+    (lambda x: x.squeeze(1.0), TypeError, r"squeeze\(\): argument 'dim' must be int, not float"),
+    (lambda x: x.squeeze((0.0,)), TypeError, r"squeeze\(\): argument 'dim' must be int or tuple"),
+    (lambda x: x.sum().squeeze((0, -1)), RuntimeError, "squeeze: dim .*appears multiple times"),
+    (lambda x: x.sum().squeeze(1), IndexError, r"squeeze: .*\[-1, 0\], but got 1"),
+    (lambda x: x.swapaxes(0, 2), IndexError, r"swapaxes: .*\[-2, 1\], but got 2"),
+    (lambda x: x.sum().swapaxes(-2, 0), IndexError, r"swapaxes: .*\[-1, 0\], but got -2"),
+    (lambda x: x.view_as(3), TypeError, r"view_as\(\): argument 'other' must be Tensor, not int"),
+    (lambda x: x.reshape_as(None), TypeError, r"reshape_as\(\): argument 'other' must be Tensor"),
+    (lambda x: x.view_as(nr.zeros(4)), RuntimeError, r"view: shape '\[4\]' is invalid for input"),
+    (lambda x: x.t().view_as(nr.zeros(6)), RuntimeError, "view size is not compatible"),
+    (lambda x: x.reshape_as(nr.zeros(5)), RuntimeError, r"reshape: shape '\[5\]' is invalid"),
+    (lambda x: x.select(0, 5), IndexError, SELECT_OUT_OF_RANGE),
+    (lambda x: x.select(-2, -3), IndexError, r"index -3 out of range .* at dimension 0"),
+    (lambda x: nr.zeros(0, 2).select(0, 0), IndexError, r"index 0 out of .* size \[0, 2\]"),
+    (lambda x: x.select(2, 0), IndexError, r"select: Dimension out of range .*\[-2, 1\]"),
+    (lambda x: x.sum().select(0, 0), IndexError, r"select\(\) cannot be applied to a 0-dim"),
+    (lambda x: x.select(0, 1.0), TypeError, r"select\(\): argument 'index' must be int, not float"),
+    (lambda x: x.tensor_split(0), RuntimeError, "tensor_split: number of sections must be larger"),
+    (lambda x: x.tensor_split(-1, 1), RuntimeError, "must be larger than 0, got -1"),
+    (lambda x: x.tensor_split(nr.tensor([1.0])), RuntimeError, "dtype of long .*got float32"),
+    (lambda x: x.tensor_split(nr.tensor([1], dtype=nr.int32)), RuntimeError, "got int32"),
+    (lambda x: x.tensor_split(nr.tensor([[1]])), RuntimeError, "one-dimensional .* with 2 dims"),
+    (lambda x: x.sum().tensor_split(2), RuntimeError, r"tensor_split\(\) cannot be applied"),
+    (lambda x: x.tensor_split(2, 2), IndexError, r"tensor_split: Dimension out of range"),
+    (lambda x: x.tensor_split(1.5), TypeError, r"tensor_split\(\): argument .* must be int"),
+    (lambda x: x.tensor_split([1.5]), TypeError, r"tensor_split\(\): .* int or tuple of ints"),
+    (lambda x: x.hsplit(2), RuntimeError, HSPLIT_NOT_DIVISIBLE),
+    (lambda x: x.hsplit(0), RuntimeError, "hsplit: .*not divisible by the split_size 0"),
+    (lambda x: x[0].hsplit(2), RuntimeError, "hsplit: .*along dimension 0, .* dimension 3 is not"),
+    (
+        lambda x: x.sum().hsplit(1),
+        RuntimeError,
+        "hsplit: requires .* at least 1 dim.* got .* 0 dim",
+    ),
+    (lambda x: x[0].vsplit(1), RuntimeError, "vsplit: requires .* at least 2 dim.* got .* 1 dim"),
+    (lambda x: x.vsplit(-2), RuntimeError, "tensor_split: number of sections .* got -2"),
+    (lambda x: x.dsplit(1), RuntimeError, "dsplit: requires .* at least 3 dim.* got .* 2 dim"),
+    (
+        lambda x: x[None].dsplit(2),
+        RuntimeError,
+        "dsplit: .*along dimension 2, .* 3 is not divisible",
+    ),
+    (lambda x: nr.hstack([]), RuntimeError, "hstack: hstack expects a non-empty TensorList"),
+    (lambda x: nr.vstack([]), RuntimeError, "vstack: vstack expects a non-empty TensorList"),
+    (lambda x: nr.row_stack([]), RuntimeError, "vstack: vstack expects a non-empty TensorList"),
+    (lambda x: nr.dstack([]), RuntimeError, "dstack: dstack expects a non-empty TensorList"),
+    (lambda x: nr.column_stack([]), RuntimeError, "column_stack: .* non-empty TensorList"),
+    (lambda x: nr.hstack(x), TypeError, "hstack: expected a sequence of Tensors, got Tensor"),
+    (lambda x: nr.hstack([x, 1]), TypeError, "hstack: expected Tensor as element 1, but got int"),
+    (lambda x: nr.hstack([x, x[0]]), RuntimeError, "hstack: Tensors must have same number of dim"),
+    (lambda x: nr.vstack([x, nr.zeros(4)]), RuntimeError, VSTACK_SIZES),
+    (lambda x: nr.column_stack([x, nr.zeros(3)]), RuntimeError, COLUMN_STACK_SIZES),
+    (lambda x: nr.dstack([x, _on_fake_cuda(x)]), RuntimeError, "dstack: .* cpu and cuda:0"),
+    (
+        lambda x: nr.atleast_1d(1),
+        TypeError,
+        "atleast_1d: expected Tensor as element 0, but got int",
+    ),
+    (lambda x: nr.atleast_3d([x, None]), TypeError, "atleast_3d: expected Tensor as element 1"),
+    (lambda x: nr.meshgrid(indexing="ij"), RuntimeError, "meshgrid: .* non-empty TensorList"),
+    (lambda x: nr.meshgrid(x[0], indexing="ji"), RuntimeError, MESHGRID_INDEXING),
+    (lambda x: nr.meshgrid(x[0], x, indexing="ij"), RuntimeError, MESHGRID_DIMS),
+    (lambda x: nr.meshgrid(x[0], x[0].int(), indexing="xy"), RuntimeError, MESHGRID_DTYPES),
+    (lambda x: nr.meshgrid(x[0], 3, indexing="ij"), TypeError, "meshgrid: expected Tensor as"),
+    (lambda x: nr.meshgrid(x[0], _on_fake_cuda(x[0])), RuntimeError, "meshgrid: .* cuda:0"),
+    (lambda x: nr.cartesian_prod(), RuntimeError, "meshgrid: .* non-empty TensorList"),
+    (
+        lambda x: nr.cartesian_prod(x),
+        RuntimeError,
+        r"cartesian_prod: Expect a 1D vector, .*\[2, 3\]",
+    ),
+    (lambda x: nr.cartesian_prod(x[0], x[0, 0]), RuntimeError, r"1D vector, but got shape \[\]"),
+    (lambda x: nr.cartesian_prod([x[0]]), TypeError, "cartesian_prod: expected Tensor as"),
+    (lambda x: nr.cartesian_prod(x[0], x[0].int()), RuntimeError, "meshgrid: .* same dtype"),
     (lambda x: x.mT[0].mT, RuntimeError, "tensor.mT is only supported on matrices"),
     (lambda x: x.flip(2), IndexError, r"flip: Dimension out of range .*\[-2, 1\]"),
 ]
