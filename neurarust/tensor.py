@@ -20,7 +20,7 @@ import numpy as np
 from . import dtypes
 from .autograd import engine, function, grad_mode
 from .device import Device, DeviceLike, device
-from .memory_format import channels_last
+from .memory_format import channels_last, is_channels_last
 
 
 class Size(tuple):
@@ -217,7 +217,7 @@ class Tensor:
         ``memory_format`` (``neurarust.channels_last``: N, H, W, C for a 4-D NCHW tensor).
         """
         if memory_format is channels_last:
-            return _ops.strided.is_channels_last(self._data)
+            return is_channels_last(self._data)
         return bool(self._data.flags.c_contiguous)
 
     def is_floating_point(self) -> builtins.bool:
@@ -1139,6 +1139,9 @@ class Tensor:
 
     def diagonal(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.diagonal(self, *args, **kwargs)
+
+    def diagflat(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.diagflat(self, *args, **kwargs)
 
     def diag_embed(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.diag_embed(self, *args, **kwargs)

@@ -46,16 +46,6 @@ def _element_strides(data: Any) -> tuple[int, ...]:
     return tuple(s // data.itemsize for s in data.strides)
 
 
-def is_channels_last(data: Any) -> bool:
-    """True if 4-D ``data`` (N, C, H, W) is laid out densely as N, H, W, C."""
-    if data.ndim != 4:
-        return False
-    n, c, h, w = data.shape
-    dense = (h * w * c, 1, w * c, c)  # the NCHW strides of an NHWC block
-    strides = _element_strides(data)
-    return all(size == 1 or got == want for size, got, want in zip(data.shape, strides, dense))
-
-
 def _positions(xp: Any, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
     """Storage position of every element of a ``shape`` view: an int64 array of ``shape``."""
     pos = xp.full(shape, offset, dtype=np.int64)

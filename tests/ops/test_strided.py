@@ -69,11 +69,12 @@ VIEWS = {
 @pytest.mark.parametrize("name", sorted(VIEWS))
 def test_strides_and_offsets_match_torch(name):
     data = np.arange(20, dtype=np.float32).reshape(4, 5)
-    ours, theirs = VIEWS[name](nr.from_numpy(data.copy())), VIEWS[name](torch.from_numpy(data))
+    base = nr.from_numpy(data.copy())
+    ours, theirs = VIEWS[name](base), VIEWS[name](torch.from_numpy(data))
     assert ours.stride() == theirs.stride()
     assert ours.storage_offset() == theirs.storage_offset()
     assert ours.is_contiguous() == theirs.is_contiguous()
-    assert ours.data_ptr() - nr.from_numpy(data).data_ptr() >= 0
+    assert ours.data_ptr() - base.data_ptr() == ours.storage_offset() * base.element_size()
 
 
 def test_data_ptr_tells_aliasing():
@@ -130,3 +131,48 @@ ERRORS = [
 def test_errors(fn, error, message):
     with pytest.raises(error, match=message):
         fn(nr.arange(6.0))
+
+
+KEEP_LAYOUT = {
+    "to_channels_last": lambda lib, x: x.contiguous(memory_format=lib.channels_last),
+    "clone_preserves": lambda lib, x: x.contiguous(memory_format=lib.channels_last).clone(),
+    "clone_transposed": lambda lib, x: x.transpose(1, 3).clone(),
+    "clone_strided": lambda lib, x: x[:, ::2].clone(),
+    "clone_to_contiguous": lambda lib, x: x.transpose(1, 3).clone(
+        memory_format=lib.contiguous_format
+    ),
+    "clone_to_channels_last": lambda lib, x: x.clone(memory_format=lib.channels_last),
+    "unary_keeps": lambda lib, x: x.contiguous(memory_format=lib.channels_last).exp(),
+    "binary_keeps": lambda lib, x: x.contiguous(memory_format=lib.channels_last) * 2.0,
+    "bias_keeps": lambda lib, x: (
+        x.contiguous(memory_format=lib.channels_last) + lib.ones(1, 3, 1, 1)
+    ),
+    "back_to_contiguous": lambda lib, x: x.contiguous(memory_format=lib.channels_last)
+    .contiguous()
+    .sum(1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEEP_LAYOUT))
+def test_layouts_are_made_and_kept_as_torch(name, rng):
+    fn = KEEP_LAYOUT[name]
+    ours = compare_with_torch(fn, _input((2, 3, 4, 5), rng))
+    theirs = fn(torch, torch.from_numpy(_input((2, 3, 4, 5), rng)))
+    assert ours.stride() == theirs.stride()
+
+
+@pytest.mark.parametrize(
+    "fn, message",
+    [
+        (lambda x: x[0].contiguous(memory_format=nr.channels_last), "required rank 4 tensor"),
+        (lambda x: x.clone(memory_format=nr.channels_last)[0, 0], None),
+        (lambda x: x.contiguous(memory_format=nr.preserve_format), "preserve memory format"),
+    ],
+)
+def test_layout_errors(fn, message):
+    x = nr.zeros(2, 3, 4, 5)
+    if message is None:
+        fn(x)
+        return
+    with pytest.raises(RuntimeError, match=message):
+        fn(x)
