@@ -946,7 +946,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
     Example:
         >>> import neurarust as nr
-        >>> one_hot(nr.tensor([0, 2]), num_classes=3)
+        >>> nr.nn.functional.one_hot(nr.tensor([0, 2]), num_classes=3)
         tensor([[1, 0, 0],
                 [0, 0, 1]])
     """

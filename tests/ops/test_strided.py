@@ -147,9 +147,9 @@ KEEP_LAYOUT = {
     "bias_keeps": lambda lib, x: (
         x.contiguous(memory_format=lib.channels_last) + lib.ones(1, 3, 1, 1)
     ),
-    "back_to_contiguous": lambda lib, x: x.contiguous(memory_format=lib.channels_last)
-    .contiguous()
-    .sum(1),
+    "back_to_contiguous": lambda lib, x: (
+        x.contiguous(memory_format=lib.channels_last).contiguous().sum(1)
+    ),
 }
 
 
