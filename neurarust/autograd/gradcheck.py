@@ -112,6 +112,8 @@ def gradcheck(
         numerical = _numerical_jacobians(func, inputs, i, eps)
         analytical = _analytical_jacobians(outputs, x)
         for k, (num, ana) in enumerate(zip(numerical, analytical)):
+            if not outputs[k].requires_grad:
+                continue  # not differentiable (detached, an index...): nothing to check
             if not np.allclose(ana, num, atol=atol, rtol=rtol):
                 if not raise_exception:
                     return False
@@ -154,10 +156,12 @@ def gradgradcheck(
         with enable_grad():  # also while gradcheck evaluates it for finite differences
             outs = _float_outputs(_as_tuple(func(*args[:n])))
             wanted = [x for x in args[:n] if isinstance(x, engine.Tensor) and x.requires_grad]
+            # Outputs that don't require grad (e.g. slogdet's sign) have zero derivatives.
+            pairs = [(o, g) for o, g in zip(outs, args[n:]) if o.requires_grad]
             return engine.grad(
-                outs,
+                [o for o, _ in pairs],
                 wanted,
-                list(args[n:]),
+                [g for _, g in pairs],
                 create_graph=True,
                 allow_unused=True,
                 materialize_grads=True,

@@ -78,6 +78,7 @@ CASES = {
     "ops": (lambda lib, a, b: (a * b + a).exp() / (b * b + 1.0), [(2, 3), (3,)], True, True),
     "matmul": (lambda lib, a, b: a @ b, [(2, 3), (3, 2)], True, True),
     "unused_input": (lambda lib, a, b: a * 2.0, [(2,), (3,)], True, True),
+    "output_without_grad": (lambda lib, a: (a * a, a.detach() + 1.0), [(3,)], True, True),
 }
 
 
