@@ -136,6 +136,7 @@ def normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...]:
     if isinstance(dim, int):
         return (normalize_dim(dim, ndim, op),)
     dims = tuple(normalize_dim(d, ndim, op) for d in dim)
-    if len(set(dims)) != len(dims):
-        raise RuntimeError(f"{op}: dim {list(dim)} appears multiple times in the list of dims")
+    repeated = [d for i, d in enumerate(dims) if d in dims[:i]]
+    if repeated:
+        raise RuntimeError(f"{op}: dim {repeated[0]} appears multiple times in the list of dims")
     return tuple(sorted(dims))

@@ -664,8 +664,6 @@ def _norm_order(p: Any, dim: Any) -> float:
                 f"norm(): p='fro' expects dim to be an int or a 2-tuple, got {tuple(dim)}"
             )
         return 2.0
-    if p == "nuc":
-        raise NotImplementedError("norm(): p='nuc' (the nuclear norm) is not supported")
     raise RuntimeError(f"norm(): order {p!r} is not supported; expected a number, 'fro' or 'nuc'")
 
 
@@ -722,7 +720,9 @@ def norm(
     """The vector ``p``-norm over ``dim``: ``sum(|x| ** p) ** (1 / p)``.
 
     ``p`` is a number (``inf``: largest ``|x|``, ``-inf``: smallest, ``0``: number of
-    nonzero entries) or ``'fro'`` (the 2-norm; ``dim`` at most 2 dims). ``dtype``
+    nonzero entries), ``'fro'`` (the 2-norm; ``dim`` at most 2 dims) or ``'nuc'``
+    (the nuclear norm of the matrices over the 2 dims of ``dim``; see
+    :func:`neurarust.linalg.matrix_norm`). ``dtype``
     converts the (floating point) input first. The gradient is 0 where the norm is
     0, as in PyTorch.
 
@@ -733,6 +733,11 @@ def norm(
         >>> nr.tensor([[3.0, 4.0], [1.0, -1.0]]).norm(p=1, dim=1)
         tensor([7., 2.])
     """
+    if isinstance(p, str) and p == "nuc":  # the sum of singular values: a matrix norm
+        from .decompositions import linalg_matrix_norm  # (it imports this module)
+
+        dims = (0, 1) if dim is None else dim
+        return linalg_matrix_norm(input, "nuc", dims, keepdim, dtype=dtype)
     order = _norm_order(p, dim)
     _require_float(input, "norm")
     input = _cast(input, dtype)
