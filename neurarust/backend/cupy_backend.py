@@ -108,6 +108,9 @@ class CupyBackend(Backend):  # pragma: no cover - needs a GPU
             )
         self.xp = cupy
         self.index = index
+        # cupy.linalg returns NaNs for singular or non-positive-definite input unless
+        # told to raise LinAlgError as numpy.linalg does (neurarust's errors rely on it).
+        cupyx.seterr(linalg="raise")
         self.register_kernel("erf", _erf)
 
     def asarray(self, data: Any, dtype: Any = None) -> Any:
