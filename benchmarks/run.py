@@ -21,10 +21,10 @@ from collections.abc import Callable
 
 import neurarust
 
-from . import core
+from . import core, ops
 from .harness import Measurement, load_torch
 
-WORKLOADS: dict[str, Callable[..., Measurement]] = {**core.WORKLOADS}
+WORKLOADS: dict[str, Callable[..., Measurement]] = {**core.WORKLOADS, **ops.WORKLOADS}
 
 
 def slowdown(ours: Measurement, theirs: Measurement) -> float:
