@@ -421,8 +421,8 @@ def atleast_1d(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
         >>> import neurarust as nr
         >>> nr.atleast_1d(nr.tensor(3.0))
         tensor([3.])
-        >>> [t.shape for t in nr.atleast_1d(nr.tensor(1), nr.zeros(2, 2))]
-        [neurarust.Size([1]), neurarust.Size([2, 2])]
+        >>> tuple(t.shape for t in nr.atleast_1d(nr.tensor(1), nr.zeros(2, 2)))
+        (neurarust.Size([1]), neurarust.Size([2, 2]))
     """
     return _at_least_all("atleast_1d", 1, tensors)
 
@@ -1297,10 +1297,10 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
 
     Example:
         >>> import neurarust as nr
-        >>> [p.tolist() for p in nr.arange(5).tensor_split(3)]
-        [[0, 1], [2, 3], [4]]
-        >>> [p.tolist() for p in nr.arange(5).tensor_split([1, 4])]
-        [[0], [1, 2, 3], [4]]
+        >>> nr.arange(5).tensor_split(3)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> nr.arange(5).tensor_split([1, 4])
+        (tensor([0]), tensor([1, 2, 3]), tensor([4]))
     """
     d = _dim_of(input, dim, "tensor_split")
     return _cut(input, d, _cuts_of(indices_or_sections, input._data.shape[d]))
@@ -1333,8 +1333,8 @@ def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
 
     Example:
         >>> import neurarust as nr
-        >>> [p.shape for p in nr.zeros(2, 4).hsplit(2)]
-        [neurarust.Size([2, 2]), neurarust.Size([2, 2])]
+        >>> tuple(p.shape for p in nr.zeros(2, 4).hsplit(2))
+        (neurarust.Size([2, 2]), neurarust.Size([2, 2]))
     """
     dim = 0 if input._data.ndim == 1 else 1
     return _split_dim(input, indices_or_sections, "hsplit", 1, dim)
@@ -1345,8 +1345,8 @@ def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
 
     Example:
         >>> import neurarust as nr
-        >>> [p.shape for p in nr.zeros(4, 2).vsplit([1])]
-        [neurarust.Size([1, 2]), neurarust.Size([3, 2])]
+        >>> tuple(p.shape for p in nr.zeros(4, 2).vsplit([1]))
+        (neurarust.Size([1, 2]), neurarust.Size([3, 2]))
     """
     return _split_dim(input, indices_or_sections, "vsplit", 2, 0)
 
@@ -1356,8 +1356,8 @@ def dsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
 
     Example:
         >>> import neurarust as nr
-        >>> [p.shape for p in nr.zeros(1, 2, 4).dsplit(2)]
-        [neurarust.Size([1, 2, 2]), neurarust.Size([1, 2, 2])]
+        >>> tuple(p.shape for p in nr.zeros(1, 2, 4).dsplit(2))
+        (neurarust.Size([1, 2, 2]), neurarust.Size([1, 2, 2]))
     """
     return _split_dim(input, indices_or_sections, "dsplit", 3, 2)
 
