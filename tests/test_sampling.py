@@ -445,7 +445,7 @@ ERRORS = {
     "multinomial_zero_samples": (lambda lib: lib.multinomial(lib.ones(3), 0), "n_sample <= 0"),
     "multinomial_float_samples": (
         lambda lib: lib.multinomial(lib.ones(3), 2.0),
-        "argument 'num_samples' must be an int, not float",
+        "argument 'num_samples' must be int, not float",
     ),
     "multinomial_negative": (
         lambda lib: lib.multinomial(lib.tensor([1.0, -1.0]), 1),
@@ -570,7 +570,7 @@ ERRORS = {
     ),
     "random__float_bound": (
         lambda lib: lib.zeros(2).random_(0.5, 3),
-        "'from' must be an int, not float",
+        "'from' must be int, not float",
     ),
     "random__from_alone": (lambda lib: lib.zeros(2).random_(**{"from": 3}), "needs 'to'"),
 }

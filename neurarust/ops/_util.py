@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import warnings
 from typing import Any
 
@@ -46,6 +47,17 @@ def require_tensor(op: str, name: str, value: Any) -> None:
     """TypeError naming ``op`` and the argument unless ``value`` is a Tensor."""
     if not isinstance(value, Tensor):
         raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(value).__name__}")
+
+
+def int_arg(op: str, name: str, value: Any) -> int:
+    """``value`` (an int, NumPy integer or integer 0-d Tensor) as an int; TypeError naming
+    ``op`` and the argument otherwise (``diff(x, n=1.5)``)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"{op}(): argument '{name}' must be int, not {type(value).__name__}"
+        ) from None
 
 
 def as_operand(op: str, x: Any) -> Any:

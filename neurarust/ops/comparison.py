@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import operator
 import warnings
 from typing import Any
 
@@ -20,7 +19,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._util import binary_data, check_broadcastable, normalize_dim, require_tensor
+from ._util import binary_data, check_broadcastable, int_arg, normalize_dim, require_tensor
 from .creation import zeros
 from .elementwise import _check_operands, isfinite, logical_xor, where
 from .shape import cat, clone
@@ -38,17 +37,6 @@ __all__ = [
     "cumulative_trapezoid",
     "cross",
 ]
-
-
-def _int_arg(op: str, name: str, value: Any) -> int:
-    """``value`` as an int (NumPy integers too); TypeError naming ``op`` and the
-    argument otherwise (``diff(x, n=1.5)``)."""
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(
-            f"{op}(): argument '{name}' must be int, not {type(value).__name__}"
-        ) from None
 
 
 def _check_same_dtype(op: str, input: Tensor, other: Tensor) -> None:
@@ -393,7 +381,7 @@ def diff(
         tensor([1, 1, 1])
     """
     require_tensor("diff", "input", input)
-    n = _int_arg("diff", "n", n)
+    n = int_arg("diff", "n", n)
     if input.ndim == 0:
         raise RuntimeError("diff: diff expects input to be at least one-dimensional")
     if n < 0:
@@ -584,7 +572,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
         dim = _default_cross_dim(input)
     if input.ndim != other.ndim:
         raise RuntimeError("cross: inputs must have the same number of dimensions.")
-    d = _nonscalar_dim("cross", input, _int_arg("cross", "dim", dim))
+    d = _nonscalar_dim("cross", input, int_arg("cross", "dim", dim))
     a_shape, b_shape = input._data.shape, other._data.shape
     if a_shape[d] != 3 or b_shape[d] != 3:
         raise RuntimeError(

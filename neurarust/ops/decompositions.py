@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from .. import return_types
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
@@ -50,55 +51,6 @@ __all__ = [
     "cholesky_solve",
     "cholesky_inverse",
 ]
-
-
-# -- named tuples (PyTorch's torch.return_types) -------------------------------------------
-
-
-class _SignLogAbsDet(NamedTuple):
-    sign: Tensor
-    logabsdet: Tensor
-
-
-class _QR(NamedTuple):
-    Q: Tensor
-    R: Tensor
-
-
-class return_types:  # noqa: N801  (PyTorch's torch.return_types)
-    """The named tuples the decompositions return, named as PyTorch names them."""
-
-    class slogdet(_SignLogAbsDet):  # noqa: N801
-        __slots__ = ()
-
-    class linalg_slogdet(_SignLogAbsDet):  # noqa: N801
-        __slots__ = ()
-
-    class qr(_QR):  # noqa: N801
-        __slots__ = ()
-
-    class linalg_qr(_QR):  # noqa: N801
-        __slots__ = ()
-
-    class svd(NamedTuple):  # noqa: N801
-        U: Tensor
-        S: Tensor
-        V: Tensor
-
-    class linalg_svd(NamedTuple):  # noqa: N801
-        U: Tensor
-        S: Tensor
-        Vh: Tensor
-
-    class linalg_eigh(NamedTuple):  # noqa: N801
-        eigenvalues: Tensor
-        eigenvectors: Tensor
-
-    class linalg_lstsq(NamedTuple):  # noqa: N801
-        solution: Tensor
-        residuals: Tensor
-        rank: Tensor
-        singular_values: Tensor
 
 
 # -- checks ------------------------------------------------------------------------------

@@ -15,8 +15,7 @@ from .. import dtypes
 from ..autograd.function import Function
 from ..device import DeviceLike
 from ..tensor import Tensor
-from ._util import check_same_device, normalize_dim, require_tensor
-from .comparison import _int_arg
+from ._util import check_same_device, int_arg, normalize_dim, require_tensor
 from .creation import _device, zeros
 from .shape import clone, flatten
 
@@ -54,7 +53,7 @@ class Triangle(Function):
 
 def _triangle(op: str, input: Tensor, diagonal: Any, lower: bool) -> Tensor:
     require_tensor(op, "input", input)
-    diagonal = _int_arg(op, "diagonal", diagonal)
+    diagonal = int_arg(op, "diagonal", diagonal)
     if input.ndim < 2:
         raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions")
     return Triangle.apply(input, diagonal, lower)
@@ -95,8 +94,8 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
 def _triangle_indices(
     op: str, row: Any, col: Any, offset: Any, dtype: Any, device: DeviceLike | None
 ) -> Tensor:
-    row, col = _int_arg(op, "row", row), _int_arg(op, "col", col)
-    offset = _int_arg(op, "offset", offset)
+    row, col = int_arg(op, "row", row), int_arg(op, "col", col)
+    offset = int_arg(op, "offset", offset)
     for name, value in (("row", row), ("col", col)):
         if value < 0:
             raise RuntimeError(f"{op}: {name} must be non-negative, got {value}")
@@ -213,8 +212,8 @@ class DiagonalScatter(Function):
 
 def _diagonal_dims(op: str, ndim: int, dim1: Any, dim2: Any) -> tuple[int, int]:
     """``dim1`` and ``dim2`` wrapped for a tensor of ``ndim`` dims; they must differ."""
-    d1 = normalize_dim(_int_arg(op, "dim1", dim1), ndim, op)
-    d2 = normalize_dim(_int_arg(op, "dim2", dim2), ndim, op)
+    d1 = normalize_dim(int_arg(op, "dim1", dim1), ndim, op)
+    d2 = normalize_dim(int_arg(op, "dim2", dim2), ndim, op)
     if d1 == d2:
         raise RuntimeError(f"{op}: diagonal dimensions cannot be identical {dim1}, {dim2}")
     return d1, d2
@@ -236,7 +235,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     """
     require_tensor("diagonal", "input", input)
     d1, d2 = _diagonal_dims("diagonal", input.ndim, dim1, dim2)
-    return Diagonal.apply(input, _int_arg("diagonal", "offset", offset), d1, d2)
+    return Diagonal.apply(input, int_arg("diagonal", "offset", offset), d1, d2)
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
@@ -256,7 +255,7 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     """
     require_tensor("diag_embed", "input", input)
     d1, d2 = _diagonal_dims("diag_embed", input.ndim + 1, dim1, dim2)
-    offset = _int_arg("diag_embed", "offset", offset)
+    offset = int_arg("diag_embed", "offset", offset)
     size = input._data.shape[-1] + abs(offset)
     shape = list(input._data.shape[:-1])
     for d in sorted((d1, d2)):
@@ -280,7 +279,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
         tensor([1, 4])
     """
     require_tensor("diag", "input", input)
-    offset = _int_arg("diag", "diagonal", diagonal)
+    offset = int_arg("diag", "diagonal", diagonal)
     if input.ndim == 1:
         return diag_embed(input, offset, 0, 1)
     if input.ndim == 2:
@@ -302,7 +301,7 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
                 [0, 0, 0, 4]])
     """
     require_tensor("diagflat", "input", input)
-    return diag_embed(flatten(input), _int_arg("diagflat", "offset", offset), 0, 1)
+    return diag_embed(flatten(input), int_arg("diagflat", "offset", offset), 0, 1)
 
 
 def trace(input: Tensor) -> Tensor:

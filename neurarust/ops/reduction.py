@@ -16,9 +16,9 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
-from typing import Any, NamedTuple
+from typing import Any
 
-from .. import dtypes
+from .. import dtypes, return_types
 from ..autograd.function import Function
 from ..tensor import Tensor
 from . import elementwise
@@ -286,23 +286,6 @@ def prod(
 
 
 # -- extrema ----------------------------------------------------------------------------
-
-
-class _ValuesIndices(NamedTuple):
-    """``(values, indices)``: the extrema along one dimension and where they are."""
-
-    values: Tensor
-    indices: Tensor
-
-
-class return_types:  # noqa: N801  (PyTorch's torch.return_types)
-    """The named tuples that ``max(input, dim)`` and ``min(input, dim)`` return."""
-
-    class max(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
-
-    class min(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
 
 
 def _tie_share(values: Any, extremum: Any, axes: tuple[int, ...], xp: Any) -> Any:

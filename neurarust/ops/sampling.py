@@ -27,7 +27,7 @@ from .. import dtypes
 from ..autograd.function import Function
 from ..random import Generator
 from ..tensor import Tensor
-from ._util import check_same_device, require_tensor
+from ._util import check_same_device, int_arg, require_tensor
 from .creation import _source, zeros_like
 
 __all__ = ["bernoulli", "multinomial", "poisson"]
@@ -105,12 +105,6 @@ def _number(op: str, name: str, value: Any) -> float:
     if not isinstance(value, (numbers.Real, Tensor)):
         raise TypeError(f"{op}(): argument '{name}' must be a number, not {type(value).__name__}")
     return float(value)
-
-
-def _integer(op: str, name: str, value: Any) -> int:
-    if not isinstance(value, numbers.Integral):
-        raise TypeError(f"{op}(): argument '{name}' must be an int, not {type(value).__name__}")
-    return int(value)
 
 
 def _keyword_from(op: str, from_: Any, kwargs: dict[str, Any]) -> Any:
@@ -205,7 +199,7 @@ def multinomial(
     """
     op = "multinomial"
     require_tensor(op, "input", input)
-    k = _integer(op, "num_samples", num_samples)
+    k = int_arg(op, "num_samples", num_samples)
     if input.ndim not in (1, 2):
         raise RuntimeError(f"{op}: prob_dist must be 1 or 2 dim, but got {input.ndim} dims")
     _require_float(op, input, "input", RuntimeError)
@@ -519,8 +513,8 @@ def random_(
     from_ = _keyword_from("random_", from_, kwargs)
     if to is _UNSET:  # PyTorch's random_() and random_(to)
         from_, to = 0, (None if from_ is _UNSET else from_)
-    low = 0 if from_ is _UNSET else _integer("random_", "from", from_)
-    to = None if to is None else _integer("random_", "to", to)
+    low = 0 if from_ is _UNSET else int_arg("random_", "from", from_)
+    to = None if to is None else int_arg("random_", "to", to)
     low, high = _random_range(self.dtype, low, to)
     source = _source(generator, self.device, "random_")
     shape, dtype = self._data.shape, self._data.dtype

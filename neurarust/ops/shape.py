@@ -28,7 +28,7 @@ from ..memory_format import (
     to_channels_last,
 )
 from ..tensor import Tensor
-from ._util import check_same_device, normalize_dim, normalize_dims, require_tensor
+from ._util import check_same_device, int_arg, normalize_dim, normalize_dims, require_tensor
 from .indexing import getitem
 
 __all__ = [
@@ -97,21 +97,10 @@ def _unpacked(tensors: tuple[Any, ...]) -> Sequence[Any]:
     return tensors
 
 
-def _index(value: Any, op: str, name: str) -> int:
-    """``value`` (an int, NumPy integer or integer 0-d Tensor) as an int; TypeError naming
-    ``op`` and the argument otherwise."""
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(
-            f"{op}(): argument '{name}' must be int, not {type(value).__name__}"
-        ) from None
-
-
 def _dim_list(dims: Any, op: str, name: str) -> tuple[int, ...]:
     """An int or a sequence of ints as a tuple of ints; TypeError naming ``op`` otherwise."""
     if not isinstance(dims, Sequence):
-        return (_index(dims, op, name),)
+        return (int_arg(op, name, dims),)
     try:
         return tuple(operator.index(d) for d in dims)
     except TypeError:
@@ -1205,7 +1194,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
                 f"tensor's size at dimension {d}), but got split_sizes={list(sizes)}"
             )
     else:
-        size = _index(split_size_or_sections, "split", "split_size_or_sections")
+        size = int_arg("split", "split_size_or_sections", split_size_or_sections)
         if size < 0:
             raise RuntimeError(
                 f"split: split expects split_size be non-negative, but got split_size={size}"
@@ -1277,7 +1266,7 @@ def _cuts_of(arg: Any, size: int) -> tuple[int, ...]:
         arg = arg._data.tolist()  # 0-d: a number of sections; 1-D: indices
     if isinstance(arg, Sequence):
         return _dim_list(arg, op, name)
-    sections = _index(arg, op, name)
+    sections = int_arg(op, name, arg)
     if sections <= 0:
         raise RuntimeError(f"{op}: number of sections must be larger than 0, got {sections}")
     # The first size % sections pieces get one element more.
@@ -1318,7 +1307,7 @@ def _split_dim(
             f"with {ndim} dimensions"
         )
     if not isinstance(indices_or_sections, Sequence):
-        sections = _index(indices_or_sections, op, "indices_or_sections")
+        sections = int_arg(op, "indices_or_sections", indices_or_sections)
         size = input._data.shape[dim]
         if sections == 0 or size % sections:
             raise RuntimeError(
@@ -1379,7 +1368,7 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
             "narrow: start must be an 0-dim integral Tensor, but got a tensor of dtype "
             f"{start.dtype.name} and shape {list(start._data.shape)}"
         )
-    start, length = _index(start, "narrow", "start"), _index(length, "narrow", "length")
+    start, length = int_arg("narrow", "start", start), int_arg("narrow", "length", length)
     if not -size <= start <= size:
         raise IndexError(
             f"narrow: start out of range (expected to be in range of [{-size}, {size}], "
@@ -1410,7 +1399,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     """
     d = _dim_of(input, dim, "select", IndexError)
     shape = input._data.shape
-    i = _index(index, "select", "index")
+    i = int_arg("select", "index", index)
     if not -shape[d] <= i < shape[d]:
         raise IndexError(
             f"select(): index {i} out of range for tensor of size {list(shape)} at dimension {d}"

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import dtypes
+from .. import dtypes, return_types
 from ..autograd.function import Function
 from ..tensor import Tensor
 from ._util import binary_data, check_same_device, require_tensor
@@ -44,7 +44,6 @@ from .reduction import (
     _one_dim,
     _reduced_shape,
     _tie_share,
-    _ValuesIndices,
 )
 
 __all__ = [
@@ -61,28 +60,6 @@ __all__ = [
     "searchsorted",
     "bucketize",
 ]
-
-
-class return_types:  # noqa: N801  (PyTorch's torch.return_types)
-    """The named tuples ``(values, indices)`` that the selection ops return."""
-
-    class sort(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
-
-    class topk(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
-
-    class kthvalue(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
-
-    class median(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
-
-    class nanmedian(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
-
-    class mode(_ValuesIndices):  # noqa: N801
-        __slots__ = ()
 
 
 # -- order on raw arrays (NaN is the largest value) ------------------------------------

@@ -213,7 +213,7 @@ def test_named_tuples():
     for name, result in results.items():
         values, indices = result
         assert type(result).__name__ == name and type(result) is getattr(
-            nr.ops.sorting.return_types, name
+            nr.return_types, name
         )
         assert result.values is values and result.indices is indices
         assert repr(result).startswith(f"{name}(values=")
