@@ -562,6 +562,8 @@ class Tensor:
 
     def _gradient_edge(self) -> tuple[Any, builtins.int]:
         """Where gradients for this tensor go: (grad_fn, output_nr) or the leaf's accumulator."""
+        if self._base is not None:
+            function._refresh_view(self)  # a view whose base was written since: re-read it
         if self.grad_fn is not None:
             return (self.grad_fn, self._output_nr)
         if self._accumulator is None:
@@ -605,10 +607,19 @@ class Tensor:
         backward uses the value before the write) and ``self`` takes over the
         result's place in the graph. The version counter is bumped, so a
         backward that saved the old value raises instead of using the new one.
+        A recorded write into a view also changes its base: see ``_inplace_on_view``.
         """
-        recording = grad_mode._state.enabled and (
+        enabled = grad_mode._state.enabled
+        recording = enabled and (
             self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
         )
+        if (
+            self._base is not None
+            and enabled
+            and (recording or self._base._requires_grad)
+            and self._data.dtype == self._base._data.dtype  # dtype views carry no gradient
+        ):
+            return self._inplace_on_view(self._base, op, args, kwargs)
         self._check_writable_alone(op.__name__, args)
         source = self
         if recording:
@@ -617,41 +628,82 @@ class Tensor:
                     f"{op.__name__}_: a leaf Variable that requires grad is being used in an "
                     "in-place operation."
                 )
-            if self._base is not None and self._base._requires_grad:
-                raise RuntimeError(
-                    f"{op.__name__}_: in-place changes to a view of a tensor that requires grad "
-                    "are not supported; use an out-of-place op or clone() the view first."
-                )
-            source = Tensor._make(
-                self._data.copy(),
-                self.device,
-                self._requires_grad,
-                self.grad_fn,
-                self._output_nr,
-            )
+            source = self._copy_in_graph()
         result = op(source, *args, **kwargs)
+        self._check_inplace_result(op.__name__, result)
+        self._data[...] = result._data
+        self._version[0] += 1
+        if recording:
+            self._take_graph_place(result)
+        return self
+
+    def _inplace_on_view(
+        self,
+        base: Tensor,
+        op: Callable[..., Tensor],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Tensor:
+        """``_inplace`` on a view of ``base`` whose write is recorded (PyTorch's "CopySlices").
+
+        The write changes the base too, so the base gets a new place in the graph:
+        its new value is its old value with the view's new value written at the
+        view's storage positions (``as_strided_scatter``). The view then reads
+        itself out of that new value (``as_strided``). Other views of the base
+        notice the version change and re-read themselves from the base when they
+        are next used (``function._refresh_view``).
+        """
+        name = op.__name__
+        if base._requires_grad and base.grad_fn is None:
+            raise RuntimeError(
+                f"{name}_: a view of a leaf Variable that requires grad is being used in an "
+                "in-place operation."
+            )
+        self._check_writable_alone(name, args)
+        function._refresh_view(self)
+        result = op(self._copy_in_graph(), *args, **kwargs)
+        self._check_inplace_result(name, result)
+        layout = _ops.strided.layout(self._data, self.backend)
+        new_base = _ops.as_strided_scatter(base, result, *layout)
+        self._data[...] = result._data  # the base sees it: they share memory
+        self._version[0] += 1  # shared by the base and all its views
+        base._take_graph_place(new_base)
+        self._take_graph_place(_ops.as_strided(base, *layout))
+        return self
+
+    def _copy_in_graph(self) -> Tensor:
+        """A copy of this tensor's value at its place in the graph: what an in-place op reads."""
+        return Tensor._make(
+            self._data.copy(), self.device, self._requires_grad, self.grad_fn, self._output_nr
+        )
+
+    def _check_inplace_result(self, op: str, result: Tensor) -> None:
+        """RuntimeError unless ``result`` can be written into ``self`` (same shape, castable)."""
         if result._data.shape != self._data.shape:
             raise RuntimeError(
-                f"{op.__name__}_: output with shape {list(self.shape)} doesn't match the "
+                f"{op}_: output with shape {list(self.shape)} doesn't match the "
                 f"broadcast shape {list(result.shape)}"
             )
         if result.dtype._category > self.dtype._category:
             raise RuntimeError(
-                f"{op.__name__}_: result type {result.dtype.name} can't be cast to the desired "
+                f"{op}_: result type {result.dtype.name} can't be cast to the desired "
                 f"output type {self.dtype.name}"
             )
-        self._data[...] = result._data
-        self._version[0] += 1
-        if recording:
-            old_hooks = self.grad_fn._hooks if self._retains_grad else None
-            self.grad_fn = result.grad_fn
-            self._output_nr = result._output_nr
-            self._requires_grad = result._requires_grad
-            if old_hooks is not None:  # .grad now means the gradient of the new value
-                old_hooks[source._output_nr].pop()
-                self._retains_grad = False
-                self.retain_grad()
-        return self
+
+    def _take_graph_place(self, owner: Tensor) -> None:
+        """Stand for ``owner`` in the graph from now on (after an in-place write).
+
+        ``retain_grad()`` follows: ``.grad`` becomes the gradient of the new value.
+        """
+        retains = self._retains_grad
+        if retains:
+            self.grad_fn._hooks[self._output_nr].pop()  # the _GradRetainer, always last
+            self._retains_grad = False
+        self.grad_fn = owner.grad_fn
+        self._output_nr = owner._output_nr
+        self._requires_grad = owner._requires_grad
+        if retains:
+            self.retain_grad()
 
     # -- ops: thin doors into neurarust.ops (math and backward live there) --------------
 
@@ -1194,6 +1246,9 @@ class Tensor:
         return _ops.svd(self, *args, **kwargs)
 
     # memory layout
+
+    def as_strided_scatter(self, *args: Any, **kwargs: Any) -> Any:
+        return _ops.as_strided_scatter(self, *args, **kwargs)
 
     def as_strided(self, *args: Any, **kwargs: Any) -> Any:
         return _ops.as_strided(self, *args, **kwargs)

@@ -236,8 +236,6 @@ class Function:
         meta: list[Any] = []
         for a, needed in zip(args, self.needs_input_grad):
             if needed:
-                if a._base is not None:
-                    _check_view_is_current(a, self)
                 edges.append(a._gradient_edge())
                 data = a._data
                 meta.append((data.shape, data.dtype))
@@ -248,7 +246,7 @@ class Function:
         self._input_meta = tuple(meta)
         if len(outputs) > 1:  # to make zero gradients for outputs that got none
             self._output_meta = tuple([(o._data.shape, o._data.dtype, o.device) for o in outputs])
-        if self.is_view:  # see _check_view_is_current
+        if self.is_view:  # see _refresh_view
             self._view_version = args[0]._version[0]
         if self.saves_result:
             self._result = tuple([(o._data, o._version, o.device, o._version[0]) for o in outputs])
@@ -256,26 +254,37 @@ class Function:
             self._trace = anomaly.forward_trace()
 
 
-def _check_view_is_current(view: Any, user: Function) -> None:
-    """RuntimeError if ``view``'s base got a new ``grad_fn`` from an in-place op.
+def _refresh_view(view: Any) -> None:
+    """Re-read ``view`` from its base when its node no longer leads to the base's value.
 
-    The view's own node still leads to the base's *old* place in the graph, so
-    its gradient would skip the in-place op. PyTorch rebuilds the view's node
-    from the base; neurarust asks for the view to be taken again instead.
+    That happens when the base got a new ``grad_fn`` from an in-place op after
+    the view was taken (the version counter, shared by a base and its views,
+    tells): the view's node still leads to the base's old place in the graph,
+    so its gradient would skip the write. The view then gets a new node, an
+    ``as_strided`` view of the base's current value, as in PyTorch.
+
+    Called whenever a view's place in the graph is asked for
+    (``Tensor._gradient_edge``: ops reading it, backward roots, hooks) and on a
+    view about to be written in place.
+    A view written in place while its base requires grad but it does not (it
+    was taken before the base required grad, or under no_grad) is re-read too,
+    so the write is recorded (PyTorch refuses the no_grad case).
+
+    Limit: a view that did not require grad when its base started to is read by
+    ops as a constant until it is written or taken again, since it cannot be
+    told apart from a view taken under no_grad (PyTorch keeps that per view).
     """
-    node = view.grad_fn
-    if (
-        node is not None
-        and node.is_view
-        and node._view_version != view._version[0]
-        and view._base.grad_fn is not None
+    base, node = view._base, view.grad_fn
+    if base.grad_fn is None:
+        return  # a leaf's place in the graph never changes (and others have none)
+    if node is not None and (
+        not node.is_view  # a dtype view written in place with a gradient: not a view's node
+        or node._view_version == view._version[0]  # no write since the view was taken
     ):
-        raise RuntimeError(
-            f"{user.name()}: a view was used after its base was modified by an in-place "
-            f"operation (version {node._view_version} when the view was taken, now "
-            f"{view._version[0]}); its gradient would miss that operation. Take the view "
-            "again after the in-place operation."
-        )
+        return
+    from ..ops.strided import as_strided, layout  # the ops import this module
+
+    view._take_graph_place(as_strided(base, *layout(view._data, view.backend)))
 
 
 def _first_device(args: tuple[Any, ...]) -> Any:

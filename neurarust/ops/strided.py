@@ -1,4 +1,5 @@
-"""Views defined by strides: ``as_strided`` and ``Tensor.unfold`` (sliding windows).
+"""Views defined by strides: ``as_strided``, ``Tensor.unfold`` (sliding windows) and
+``as_strided_scatter``, the out-of-place write into such a view.
 
 A tensor's elements live in a flat *storage*; a view picks them with a
 ``storage_offset`` and one stride per dimension (both counted in elements):
@@ -9,6 +10,10 @@ Their gradient has to undo an arbitrary (possibly overlapping) choice of
 elements, so backward works with *positions*: each output element's storage
 position is computed, the gradient is summed into a storage-sized buffer by
 position, and the input's own positions are read back out of it.
+
+``as_strided_scatter`` is how autograd records an in-place op on a view
+(PyTorch's "CopySlices"): the base's new value is the old base with the
+view's new values written at the view's positions.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from ._util import normalize_dim, require_tensor
 from .creation import zeros
 from .indexing import index_put
 
-__all__ = ["as_strided"]
+__all__ = ["as_strided", "as_strided_scatter"]
 
 
 def _storage(data: Any) -> Any:
@@ -46,6 +51,11 @@ def _element_strides(data: Any) -> tuple[int, ...]:
     return tuple(s // data.itemsize for s in data.strides)
 
 
+def layout(data: Any, backend: Any) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """``(size, stride, storage_offset)`` of ``data``, in elements: ``as_strided``'s arguments."""
+    return data.shape, _element_strides(data), storage_offset(data, backend)
+
+
 def _positions(xp: Any, shape: tuple[int, ...], strides: tuple[int, ...], offset: int) -> Any:
     """Storage position of every element of a ``shape`` view: an int64 array of ``shape``."""
     pos = xp.full(shape, offset, dtype=np.int64)
@@ -66,7 +76,7 @@ class AsStrided(Function):
         storage = _storage(a._data)
         xp = a.backend.xp
         itemsize = storage.itemsize
-        ctx.layout = (a._data.shape, _element_strides(a._data), storage_offset(a._data, a.backend))
+        ctx.layout = layout(a._data, a.backend)
         ctx.view = (size, stride, offset, storage.size)
         return xp.lib.stride_tricks.as_strided(
             storage[offset:], shape=size, strides=tuple(s * itemsize for s in stride)
@@ -111,29 +121,95 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
                 [1., 3.]])
     """
     require_tensor("as_strided", "input", input)
-    size = _ints("as_strided", "size", size)
-    stride = _ints("as_strided", "stride", stride)
+    view = _checked_view("as_strided", input, size, stride, storage_offset)
+    return AsStrided.apply(input, *view)
+
+
+def as_strided_scatter(
+    input: Tensor, src: Tensor, size: Any, stride: Any, storage_offset: int | None = None
+) -> Tensor:
+    """A copy of ``input`` with ``src`` written where ``input.as_strided(size, stride,
+    storage_offset)`` would read.
+
+    The result has fresh storage (it is not a view). ``src`` is cast to
+    ``input``'s dtype. Every element of the view must be an element of
+    ``input``, and the view must not repeat elements.
+
+    Gradients: ``input`` gets the incoming gradient with the written elements
+    zeroed; ``src`` gets the incoming gradient at the written elements.
+
+    Shapes: ``input (*)``, ``src`` of shape ``size`` -> ``input``'s shape.
+
+    Example:
+        >>> import neurarust as nr
+        >>> nr.as_strided_scatter(nr.zeros(2, 3), nr.tensor([1.0, 2.0]), (2,), (4,))
+        tensor([[1., 0., 0.],
+                [0., 2., 0.]])
+    """
+    require_tensor("as_strided_scatter", "input", input)
+    require_tensor("as_strided_scatter", "src", src)
+    size, stride, offset = _checked_view("as_strided_scatter", input, size, stride, storage_offset)
+    if src._data.shape != size:
+        raise RuntimeError(
+            "as_strided_scatter: expected src to have a size equal to the slice of self. "
+            f"src size = {list(src.shape)}, slice size = {list(size)}"
+        )
+    if any(n > 1 and s == 0 for n, s in zip(size, stride)):
+        raise RuntimeError(
+            "as_strided_scatter: unsupported operation: more than one element of the "
+            "written-to tensor refers to a single memory location."
+        )
+    coordinates = _coordinates_in(input, size, stride, offset)
+    return index_put(input, tuple(Tensor._make(c, input.device) for c in coordinates), src)
+
+
+def _coordinates_in(
+    input: Tensor, size: tuple[int, ...], stride: tuple[int, ...], offset: int
+) -> tuple[Any, ...]:
+    """Where each element of the view ``(size, stride, offset)`` sits in ``input``:
+    one int64 array of shape ``size`` per dimension of ``input``."""
+    data, xp = input._data, input.backend.xp
+    input_positions = _positions(xp, *layout(data, input.backend)).reshape(-1)
+    element_at = xp.full(_storage(data).size, -1, dtype=np.int64)  # storage position -> element
+    element_at[input_positions] = xp.arange(data.size, dtype=np.int64)
+    elements = element_at[_positions(xp, size, stride, offset)]
+    if bool((elements < 0).any()):
+        raise RuntimeError(
+            f"as_strided_scatter: the view (size {list(size)}, stride {list(stride)}, storage "
+            f"offset {offset}) reads storage elements that are not elements of input (shape "
+            f"{list(input.shape)}, stride {list(_element_strides(data))}, storage offset "
+            f"{storage_offset(data, input.backend)})"
+        )
+    return xp.unravel_index(elements, data.shape)
+
+
+def _checked_view(
+    op: str, input: Tensor, size: Any, stride: Any, storage_offset: int | None
+) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """``(size, stride, offset)`` checked to read inside ``input``'s storage."""
+    size = _ints(op, "size", size)
+    stride = _ints(op, "stride", stride)
     if len(size) != len(stride):
         raise RuntimeError(
-            f"as_strided: mismatch in length of strides and shape ({len(stride)} strides "
+            f"{op}: mismatch in length of strides and shape ({len(stride)} strides "
             f"for {len(size)} sizes)"
         )
     if any(s < 0 for s in size) or any(s < 0 for s in stride):
         raise RuntimeError(
-            f"as_strided: sizes and strides must be non-negative (got size {list(size)}, "
+            f"{op}: sizes and strides must be non-negative (got size {list(size)}, "
             f"stride {list(stride)})"
         )
     offset = _current_offset(input) if storage_offset is None else int(storage_offset)
     if offset < 0:
-        raise RuntimeError(f"as_strided: storage_offset must be >= 0 (got {offset})")
+        raise RuntimeError(f"{op}: storage_offset must be >= 0 (got {offset})")
     available = _storage(input._data).size
     needed = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
     if needed > available:
         raise RuntimeError(
-            f"as_strided: setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+            f"{op}: setStorage: sizes {list(size)}, strides {list(stride)}, storage "
             f"offset {offset} require a storage of {needed} elements, but it has {available}"
         )
-    return AsStrided.apply(input, size, stride, offset)
+    return size, stride, offset
 
 
 def _current_offset(input: Tensor) -> int:

@@ -212,9 +212,7 @@ def test_named_tuples():
     }
     for name, result in results.items():
         values, indices = result
-        assert type(result).__name__ == name and type(result) is getattr(
-            nr.return_types, name
-        )
+        assert type(result).__name__ == name and type(result) is getattr(nr.return_types, name)
         assert result.values is values and result.indices is indices
         assert repr(result).startswith(f"{name}(values=")
         assert values.requires_grad and values.grad_fn is not None
