@@ -1,9 +1,13 @@
-"""Neural-network building blocks, as ``torch.nn``.
+"""Neural-network building blocks, as ``torch.nn``: ``Module`` and its layers,
+``Parameter``, ``init`` and ``functional``.
 
-So far this holds ``neurarust.nn.functional``; modules, layers and
-initializers arrive with the [nn] work.
+Example:
+    >>> import neurarust as nr
+    >>> nr.nn.functional.one_hot(nr.tensor([1, 0]), 2)
+    tensor([[0, 1],
+            [1, 0]])
 """
 
-from . import functional
-
-__all__ = ["functional"]
+from . import functional, init
+from .modules import *  # noqa: F403
+from .parameter import *  # noqa: F403

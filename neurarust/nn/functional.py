@@ -1,10 +1,22 @@
 """Functional forms of the neural-network ops, as ``torch.nn.functional``.
 
-Every function here leads to an op in ``neurarust.ops``.
+Every function here is an op of ``neurarust.ops``; the nn-only families
+(activations, normalization, dropout, layers, resampling) are exported here
+rather than at ``neurarust.*``.
 """
 
+from importlib import import_module  # noqa: E402
+
+from ..ops.activation import *  # noqa: F403
+from ..ops.dropout import *  # noqa: F403
+from ..ops.layers import *  # noqa: F403
+from ..ops.normalization import *  # noqa: F403
+from ..ops.resampling import *  # noqa: F403
 from ..ops.scatter import one_hot
 from ..ops.softmax import log_softmax, softmax
 from ..ops.unary import relu, sigmoid, tanh
 
-__all__ = ["log_softmax", "one_hot", "relu", "sigmoid", "softmax", "tanh"]
+_FAMILIES = ("activation", "dropout", "layers", "normalization", "resampling")
+__all__ = [
+    name for family in _FAMILIES for name in import_module(f"neurarust.ops.{family}").__all__
+] + ["log_softmax", "one_hot", "relu", "sigmoid", "softmax", "tanh"]
