@@ -125,11 +125,38 @@ def _kth_index(xp: Any, data: Any, k: int, axis: int) -> Any:
     return xp.argmax(kth, axis=axis, keepdims=True).astype("int64", copy=False)
 
 
+def _top_k_without_boundary_ties(
+    xp: Any, data: Any, k: int, axis: int, largest: bool
+) -> Any | None:
+    """The fast path of :func:`_top_k_index` for NaN-free data: one ``argpartition``.
+
+    The partition picks *some* k elements of the top k values; they are the
+    ones a stable sort picks unless the k-th value also occurs outside them
+    (then the tied elements must be taken in index order): None in that case.
+    """
+    n = data.shape[axis]
+    position = n - k if largest else k - 1
+    part = xp.argpartition(data, position, axis=axis)
+    pivot = xp.take_along_axis(data, part[_along(axis, position, position + 1)], axis=axis)
+    reached = (data >= pivot) if largest else (data <= pivot)
+    if (reached.sum(axis=axis) != k).any():
+        return None
+    index = xp.sort(part[_along(axis, n - k, n)] if largest else part[_along(axis, 0, k)], axis)
+    values = xp.take_along_axis(data, index, axis=axis)  # index order: the sort keeps ties so
+    return xp.take_along_axis(index, _argsort(xp, values, axis, largest), axis=axis).astype(
+        "int64", copy=False
+    )
+
+
 def _top_k_index(xp: Any, data: Any, k: int, axis: int, largest: bool) -> Any:
     """Indices (int64) of the first ``k`` elements of the stable sort along ``axis``,
     in sorted order (descending when ``largest``)."""
     if k == 0 or 4 * k > data.shape[axis]:  # a large share of the slice: sort it all
         return _argsort(xp, data, axis, largest)[_along(axis, 0, k)]
+    if data.dtype.kind != "f" or not xp.isnan(data).any():
+        index = _top_k_without_boundary_ties(xp, data, k, axis, largest)
+        if index is not None:
+            return index
     chosen, _ = _first_k(xp, data, k, axis, largest)
     # Every slice holds exactly k chosen elements; nonzero lists them in index order.
     rows = xp.moveaxis(chosen, axis, -1)

@@ -436,3 +436,19 @@ def test_median_of_an_empty_integer_tensor_is_an_error():
     # PyTorch returns the smallest int64 here; neurarust refuses rather than invent a value.
     with pytest.raises(RuntimeError, match=r"median\(\): an empty int64 tensor has no median"):
         nr.median(nr.zeros(0, dtype=nr.int64))
+
+
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize("with_ties", [True, False])
+def test_topk_picks_what_a_stable_sort_picks(largest, with_ties):
+    """Both topk paths (partition with or without ties at the k-th value) against
+    NumPy's stable argsort."""
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        shape = (int(rng.integers(1, 4)), int(rng.integers(8, 40)))
+        data = rng.integers(0, 5, shape) if with_ties else rng.standard_normal(shape)
+        data = data.astype(np.float32)
+        k = int(rng.integers(1, shape[1] // 4 + 1))
+        indices = nr.topk(nr.tensor(data), k, largest=largest).indices.numpy()
+        expected = np.argsort(-data if largest else data, axis=1, kind="stable")[:, :k]
+        np.testing.assert_array_equal(indices, expected)
