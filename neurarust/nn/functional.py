@@ -13,10 +13,9 @@ from ..ops.layers import *  # noqa: F403
 from ..ops.normalization import *  # noqa: F403
 from ..ops.resampling import *  # noqa: F403
 from ..ops.scatter import one_hot
-from ..ops.softmax import log_softmax, softmax
-from ..ops.unary import relu, sigmoid, tanh
+from ..ops.unary import sigmoid, tanh
 
 _FAMILIES = ("activation", "dropout", "layers", "normalization", "resampling")
 __all__ = [
     name for family in _FAMILIES for name in import_module(f"neurarust.ops.{family}").__all__
-] + ["log_softmax", "one_hot", "relu", "sigmoid", "softmax", "tanh"]
+] + ["one_hot", "sigmoid", "tanh"]
