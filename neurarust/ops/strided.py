@@ -36,6 +36,8 @@ def _storage(data: Any) -> Any:
     root, link = data, data.base
     while link is not None:  # views chain to the allocation through .base (maybe via helpers)
         if hasattr(link, "strides"):
+            if link.dtype != data.dtype:
+                break  # a view read as another dtype (view(dtype)): its elements are its own
             root = link
         link = getattr(link, "base", None)
     return root.ravel(order="K")  # a view: every allocated block is dense in some order

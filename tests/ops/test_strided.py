@@ -176,3 +176,11 @@ def test_layout_errors(fn, message):
         return
     with pytest.raises(RuntimeError, match=message):
         fn(x)
+
+
+def test_views_of_memory_read_as_another_dtype_address_their_own_elements():
+    data = np.arange(16, dtype=np.uint8)
+    ours = nr.from_numpy(data.view(np.float32)).as_strided((2,), (1,), 1)
+    theirs = torch.from_numpy(data).view(torch.float32).as_strided((2,), (1,), 1)
+    assert ours.dtype == nr.float32
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
