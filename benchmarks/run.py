@@ -21,10 +21,14 @@ from collections.abc import Callable
 
 import neurarust
 
-from . import core, ops
+from . import core, models, ops
 from .harness import Measurement, load_torch
 
-WORKLOADS: dict[str, Callable[..., Measurement]] = {**core.WORKLOADS, **ops.WORKLOADS}
+WORKLOADS: dict[str, Callable[..., Measurement]] = {
+    **core.WORKLOADS,
+    **models.WORKLOADS,
+    **ops.WORKLOADS,
+}
 
 
 def slowdown(ours: Measurement, theirs: Measurement) -> float:
