@@ -191,13 +191,22 @@ def run_backward(
                 continue
             if must_run is not None and node not in must_run:
                 continue
-            results = _call_backward(node, grads)
-            for index, (edge, g) in enumerate(zip(node._edges, results)):
-                if edge is not None and g is not None:
-                    _add_gradient(buffers, edge[0], edge[1], _fit_gradient(node, index, g))
+            _send_gradients(buffers, node, _call_backward(node, grads))
             if not retain_graph:
                 node.release()
     return captured
+
+
+def _send_gradients(buffers: dict[Function, list[Any]], node: Function, results: Any) -> None:
+    """Pass the input gradients ``node``'s backward returned along its edges.
+
+    (A function of its own so that no loop variable keeps a gradient alive:
+    ``AccumulateGrad`` keeps a gradient without copying it only when nothing
+    else holds it.)
+    """
+    for index, (edge, g) in enumerate(zip(node._edges, results)):
+        if edge is not None and g is not None:
+            _add_gradient(buffers, edge[0], edge[1], _fit_gradient(node, index, g))
 
 
 def _add_gradient(buffers: dict[Function, list[Any]], node: Function, nr: int, grad: Any) -> None:

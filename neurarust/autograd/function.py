@@ -28,6 +28,7 @@ how higher-order gradients work.
 
 from __future__ import annotations
 
+import sys
 import weakref
 from typing import Any
 
@@ -321,12 +322,35 @@ class AccumulateGrad(Function):
         if var is None:
             return
         if var._grad is None:
-            var._grad = grad if create_graph else Tensor._make(grad._data.copy(), grad.device)
+            if create_graph or _sole_owner(grad):
+                var._grad = grad
+            else:
+                var._grad = Tensor._make(grad._data.copy(), grad.device)
         elif create_graph or var._grad._requires_grad:
             var._grad = var._grad + grad
         else:
             var._grad._data += grad._data
             var._grad._version[0] += 1
+
+
+def _sole_owner(grad: Any) -> bool:
+    """Whether nothing but the engine holds ``grad`` and its memory, so ``.grad`` may
+    keep it without a copy (PyTorch checks the same through a use count).
+
+    The references counted are the engine's gradient list, the ``accumulate``
+    argument and ``getrefcount``'s own for the tensor; the tensor's slot and
+    ``getrefcount``'s for the array. Any other holder (a second edge given the same
+    gradient, a hook that kept it, a view of its memory) means a copy.
+    """
+    data = grad._data
+    return (
+        data.base is None
+        and sys.getrefcount(data) <= 2
+        and sys.getrefcount(grad) <= _ENGINE_REFERENCES
+    )
+
+
+_ENGINE_REFERENCES = 4  # grads list + accumulate's argument + _sole_owner's + getrefcount's
 
 
 # Set by neurarust.tensor once Tensor exists (the two modules need each other).

@@ -420,3 +420,38 @@ def test_backward_without_create_graph_records_nothing():
     x = nr.tensor([1.0, 2.0], requires_grad=True)
     (x * x).sum().backward()
     assert x.grad.grad_fn is None and not x.grad.requires_grad
+
+
+def _two_leaves_one_gradient(a, b, kept):
+    (a + b).sum().backward()  # Add's backward hands the same gradient to both leaves
+    kept.append(b.grad)
+
+
+def _user_gradient(a, b, kept):
+    kept.append(nr.ones(3))
+    (a * 1.0).backward(kept[0])
+
+
+def _leaf_as_root(a, b, kept):
+    kept.append(nr.ones(3))
+    a.backward(kept[0])
+
+
+def _hook_keeps_gradient(a, b, kept):
+    a.register_hook(kept.append)
+    (a * b).sum().backward()
+
+
+@pytest.mark.parametrize(
+    "scenario", [_two_leaves_one_gradient, _user_gradient, _leaf_as_root, _hook_keeps_gradient]
+)
+def test_grad_never_aliases_memory_held_elsewhere(scenario):
+    """.grad may keep the engine's own buffer (no copy) but never memory something
+    else still holds: writing into .grad changes nothing else."""
+    a, b = nr.ones(3, requires_grad=True), nr.ones(3, requires_grad=True)
+    kept = []
+    scenario(a, b, kept)
+    before = [t.numpy().copy() for t in kept]
+    a.grad.add_(100.0)
+    for tensor, values in zip(kept, before):
+        np.testing.assert_array_equal(tensor.numpy(), values)
