@@ -423,7 +423,7 @@ def test_backward_without_create_graph_records_nothing():
 
 
 def _two_leaves_one_gradient(a, b, kept):
-    (a + b).sum().backward()  # Add's backward hands the same gradient to both leaves
+    ((a + b) * 2.0).sum().backward()  # Add hands one fresh gradient to both leaves
     kept.append(b.grad)
 
 
