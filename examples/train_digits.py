@@ -1,13 +1,14 @@
 """Train a small neural network on the handwritten digits bundled with scikit-learn.
 
 1,797 grayscale 8x8 images of the digits 0-9. The model is a two-layer
-perceptron written with neurarust's core tensor ops and autograd (the
-``neurarust.nn`` layers will make this shorter):
+perceptron built from ``neurarust.nn`` layers, exactly as in PyTorch:
 
-    logits = tanh(x @ W1 + b1) @ W2 + b2,   loss = cross-entropy(logits, labels)
+    Sequential(Linear(64, 32), Tanh(), Linear(32, 10)),   loss = cross-entropy
 
-trained with plain gradient descent on mini-batches. It prints the test
-accuracy (about 96%) after a few seconds on a laptop CPU.
+trained with plain gradient descent on mini-batches (the loss and the update
+are written out here; ``nn.CrossEntropyLoss`` and ``optim.SGD`` will shorten
+them). It prints the test accuracy (about 99%) after a few seconds on a
+laptop CPU.
 
 Run:  pip install -e ".[examples]" && python examples/train_digits.py
 """
@@ -18,6 +19,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 
 import neurarust as nr
+from neurarust import nn
 
 
 def load_data(seed: int = 0) -> tuple[nr.Tensor, ...]:
@@ -36,19 +38,9 @@ def load_data(seed: int = 0) -> tuple[nr.Tensor, ...]:
     )
 
 
-def init_params(n_in: int, n_hidden: int, n_out: int) -> list[nr.Tensor]:
-    """Weights drawn with variance 1/fan_in; biases at zero."""
-    w1 = (nr.randn(n_in, n_hidden) / n_in**0.5).requires_grad_()
-    b1 = nr.zeros(n_hidden, requires_grad=True)
-    w2 = (nr.randn(n_hidden, n_out) / n_hidden**0.5).requires_grad_()
-    b2 = nr.zeros(n_out, requires_grad=True)
-    return [w1, b1, w2, b2]
-
-
-def forward(params: list[nr.Tensor], x: nr.Tensor) -> nr.Tensor:
-    """Logits of shape (batch, 10) for images of shape (batch, 64)."""
-    w1, b1, w2, b2 = params
-    return (x @ w1 + b1).tanh() @ w2 + b2
+def build_model() -> nn.Module:
+    """A perceptron with one hidden layer of 32 tanh units: (batch, 64) -> (batch, 10)."""
+    return nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
 
 
 def cross_entropy(logits: nr.Tensor, labels: nr.Tensor) -> nr.Tensor:
@@ -57,29 +49,30 @@ def cross_entropy(logits: nr.Tensor, labels: nr.Tensor) -> nr.Tensor:
     return -(logits.log_softmax(dim=1) * one_hot).sum(dim=1).mean()
 
 
-def accuracy(params: list[nr.Tensor], x: nr.Tensor, y: nr.Tensor) -> float:
+def accuracy(model: nn.Module, x: nr.Tensor, y: nr.Tensor) -> float:
+    model.eval()
     with nr.no_grad():
-        return (forward(params, x).argmax(dim=1) == y).float().mean().item()
+        return (model(x).argmax(dim=1) == y).float().mean().item()
 
 
 def main(epochs: int = 30, batch_size: int = 64, lr: float = 0.5) -> float:
     nr.manual_seed(0)
     x_train, y_train, x_test, y_test = load_data()
-    params = init_params(64, 32, 10)
+    model = build_model()
     for epoch in range(epochs):
+        model.train()
         order = nr.randperm(len(x_train))
         for start in range(0, len(x_train), batch_size):
             batch = order[start : start + batch_size]
-            loss = cross_entropy(forward(params, x_train[batch]), y_train[batch])
-            for p in params:
-                p.grad = None
+            loss = cross_entropy(model(x_train[batch]), y_train[batch])
+            model.zero_grad()
             loss.backward()
             with nr.no_grad():
-                for p in params:
+                for p in model.parameters():
                     p -= lr * p.grad
         if epoch % 10 == 9:
             print(f"epoch {epoch + 1:2d}  loss {loss.item():.4f}")
-    test_accuracy = accuracy(params, x_test, y_test)
+    test_accuracy = accuracy(model, x_test, y_test)
     print(f"test accuracy: {test_accuracy:.1%}")
     return test_accuracy
 
