@@ -39,9 +39,10 @@ def _alias(cls: Any, data: Tensor | None, requires_grad: bool) -> Any:
 class Parameter(Tensor):
     """A Tensor that is a learnable parameter of a module.
 
-    Args:
-        data: the values (shared, not copied). Default: an empty tensor.
-        requires_grad: whether the parameter requires a gradient. Default: True.
+    Constructor arguments:
+
+    - ``data``: the values (shared, not copied). Default: an empty tensor.
+    - ``requires_grad``: whether the parameter requires a gradient. Default: True.
 
     Example:
         >>> import neurarust as nr
@@ -110,9 +111,10 @@ class _UninitializedMixin:
 class UninitializedParameter(_UninitializedMixin, Parameter):
     """A Parameter whose shape is not known yet (used by lazy modules).
 
-    Args:
-        requires_grad: whether the materialized parameter requires a gradient.
-        device, dtype: where and of which dtype it will be materialized.
+    Constructor arguments:
+
+    - ``requires_grad``: whether the materialized parameter requires a gradient.
+    - ``device`` and ``dtype``: where and of which dtype it will be materialized.
     """
 
     cls_to_become = Parameter
@@ -131,9 +133,10 @@ class UninitializedParameter(_UninitializedMixin, Parameter):
 class UninitializedBuffer(_UninitializedMixin, Tensor):
     """A buffer whose shape is not known yet (used by lazy modules).
 
-    Args:
-        requires_grad: whether the materialized buffer requires a gradient.
-        device, dtype: where and of which dtype it will be materialized.
+    Constructor arguments:
+
+    - ``requires_grad``: whether the materialized buffer requires a gradient.
+    - ``device`` and ``dtype``: where and of which dtype it will be materialized.
 
     Unlike PyTorch it takes no ``persistent`` argument (it becomes a plain Tensor
     when materialized, which has no room for the flag): give persistence with
@@ -159,9 +162,10 @@ class Buffer(Tensor):
     ``module.running_mean = Buffer(nr.zeros(3))`` does what
     ``module.register_buffer("running_mean", nr.zeros(3))`` does.
 
-    Args:
-        data: the values (shared, not copied). Default: an empty tensor.
-        persistent: whether the buffer is part of the module's ``state_dict``.
+    Constructor arguments:
+
+    - ``data``: the values (shared, not copied). Default: an empty tensor.
+    - ``persistent``: whether the buffer is part of the module's ``state_dict``.
     """
 
     __slots__ = ("persistent",)

@@ -397,7 +397,10 @@ def embedding_bag(
             into bags by ``offsets``.
         weight: the table, ``(num_embeddings, D)``.
         offsets: for a 1-D ``input``, where each bag starts (``offsets[0] == 0``).
-        max_norm, norm_type, scale_grad_by_freq, sparse: as for :func:`embedding`.
+        max_norm: as for :func:`embedding`.
+        norm_type: as for :func:`embedding`.
+        scale_grad_by_freq: as for :func:`embedding`.
+        sparse: as for :func:`embedding`.
         mode: ``"sum"``, ``"mean"`` or ``"max"``; an empty bag gives zeros.
         per_sample_weights: for ``mode="sum"``, a weight per index (``input``'s shape).
         include_last_offset: ``offsets`` has one more entry, the end of the last bag

@@ -351,8 +351,8 @@ class ParameterList(Module):
     Example:
         >>> import neurarust as nr
         >>> weights = nr.nn.ParameterList([nr.zeros(2), nr.ones(3)])
-        >>> [name for name, _ in weights.named_parameters()]
-        ['0', '1']
+        >>> ", ".join(name for name, _ in weights.named_parameters())
+        '0, 1'
     """
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:

@@ -50,7 +50,8 @@ class Linear(Module):
         in_features: size of each input sample (the last dimension).
         out_features: size of each output sample.
         bias: if False, the layer learns no additive bias.
-        device, dtype: where and of which dtype the parameters are created.
+        device: where the parameters are created.
+        dtype: the dtype they are created with.
 
     Attributes:
         weight: ``(out_features, in_features)``, initialized uniformly in
@@ -110,7 +111,8 @@ class Bilinear(Module):
         in2_features: size of each sample of the second input.
         out_features: size of each output sample.
         bias: if False, the layer learns no additive bias.
-        device, dtype: where and of which dtype the parameters are created.
+        device: where the parameters are created.
+        dtype: the dtype they are created with.
 
     Attributes:
         weight: ``(out_features, in1_features, in2_features)``, uniform in
@@ -181,7 +183,8 @@ class LazyLinear(LazyModuleMixin, Linear):
     Args:
         out_features: size of each output sample.
         bias: if False, the layer learns no additive bias.
-        device, dtype: where and of which dtype the parameters are created.
+        device: where the parameters are created.
+        dtype: the dtype they are created with.
 
     Example:
         >>> import neurarust as nr

@@ -30,7 +30,8 @@ class Embedding(Module):
         scale_grad_by_freq: divide each row's gradient by how often its index
             occurs in the batch.
         sparse: accepted for compatibility; gradients are dense tensors.
-        device, dtype: where and of which dtype the table is created.
+        device: where the table is created.
+        dtype: the dtype they are created with.
 
     Attributes:
         weight: ``(num_embeddings, embedding_dim)``, initialized from N(0, 1) (the
