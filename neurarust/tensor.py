@@ -1266,17 +1266,63 @@ class Tensor:
 
     # in-place variants: same op, result written into self
 
-    def add_(self, *args: Any, **kwargs: Any) -> Tensor:
-        return self._inplace(_ops.add, *args, **kwargs)
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        if self._writes_directly(other, alpha):
+            return self._arithmetic_in_place("add", other, alpha)
+        return self._inplace(_ops.add, other, alpha=alpha)
 
-    def sub_(self, *args: Any, **kwargs: Any) -> Tensor:
-        return self._inplace(_ops.sub, *args, **kwargs)
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        if self._writes_directly(other, alpha):
+            return self._arithmetic_in_place("sub", other, alpha)
+        return self._inplace(_ops.sub, other, alpha=alpha)
 
-    def mul_(self, *args: Any, **kwargs: Any) -> Tensor:
-        return self._inplace(_ops.mul, *args, **kwargs)
+    def mul_(self, other: Any) -> Tensor:
+        if self._writes_directly(other):
+            return self._arithmetic_in_place("mul", other)
+        return self._inplace(_ops.mul, other)
 
-    def div_(self, *args: Any, **kwargs: Any) -> Tensor:
-        return self._inplace(_ops.div, *args, **kwargs)
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        if rounding_mode is None and self._writes_directly(other):
+            return self._arithmetic_in_place("div", other)
+        return self._inplace(_ops.div, other, rounding_mode=rounding_mode)
+
+    def _writes_directly(self, other: Any, alpha: Any = 1) -> builtins.bool:
+        """Whether ``self op= other`` may run as one NumPy/CuPy ufunc writing into
+        ``self``'s memory: nothing is recorded, ``self`` is floating point and
+        ``other`` is a number or a same-dtype tensor on its device that broadcasts
+        to ``self``'s shape, so the result equals the general path's exactly.
+        (Optimizer-style updates on large tensors; the general path computes out
+        of place and then copies, two more passes over memory.)
+        """
+        data = self._data
+        if data.dtype.kind != "f" or type(alpha) not in (int, float):
+            return False
+        if grad_mode._state.enabled and (
+            self._requires_grad or (isinstance(other, Tensor) and other._requires_grad)
+        ):
+            return False
+        if type(other) in (int, float):
+            return True
+        if not isinstance(other, Tensor) or other.device is not self.device:
+            return False
+        theirs = other._data
+        return (
+            theirs.dtype == data.dtype
+            and theirs.ndim <= data.ndim
+            and all(m in (1, n) for m, n in zip(reversed(theirs.shape), reversed(data.shape)))
+        )
+
+    def _arithmetic_in_place(self, op: str, other: Any, alpha: Any = 1) -> Tensor:
+        """``self = self <op> alpha * other`` in ``self``'s own memory (``op``: add, sub,
+        mul or div)."""
+        self._check_writable_alone(op, (other,))
+        value = other._data if isinstance(other, Tensor) else other
+        if alpha != 1:
+            value = value * alpha
+        ufunc = getattr(self.backend.xp, _UFUNC_OF[op])
+        ufunc(self._data, value, out=self._data)
+        self._version[0] += 1
+        return self
 
     def pow_(self, *args: Any, **kwargs: Any) -> Tensor:
         return self._inplace(_ops.pow, *args, **kwargs)
@@ -1656,6 +1702,9 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._inplace(_ops.index_put, index, value)
+
+
+_UFUNC_OF = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide"}
 
 
 def _is_operand(x: Any) -> bool:

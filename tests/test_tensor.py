@@ -702,3 +702,33 @@ def test_device_mismatch_names_both_devices(name):
     a = nr.ones(2, 2)
     with pytest.raises(RuntimeError, match=r"(?i)device.*(cpu and cuda:1|cuda:1 and cpu)"):
         DEVICE_MISMATCHES[name](a, _on_cuda_1(nr.ones(2, 2)))
+
+
+ARITHMETIC_IN_PLACE = {
+    "add_number": lambda x, o: x.add_(2.5),
+    "add_tensor_alpha": lambda x, o: x.add_(o, alpha=-0.5),
+    "sub_row": lambda x, o: x.sub_(o[0]),
+    "sub_alpha_int": lambda x, o: x.sub_(o, alpha=2),
+    "mul_number": lambda x, o: x.mul_(3),
+    "mul_column": lambda x, o: x.mul_(o[:, :1]),
+    "div_tensor": lambda x, o: x.div_(o),
+    "div_zero": lambda x, o: x.div_(0.0),
+    "through_a_view": lambda x, o: x[1].mul_(o[0]),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("name", sorted(ARITHMETIC_IN_PLACE))
+def test_arithmetic_in_place_without_a_graph_matches_torch(name, dtype):
+    """add_/sub_/mul_/div_ write straight into memory when nothing records: same
+    values, dtype, version bump and aliasing as the general path and PyTorch."""
+    fn = ARITHMETIC_IN_PLACE[name]
+    data = np.arange(1, 13, dtype=dtype).reshape(3, 4) / 4
+    other = (np.arange(12, dtype=dtype).reshape(3, 4) - 5) / 3
+    ours, theirs = nr.from_numpy(data.copy()), torch.from_numpy(data.copy())
+    before = ours._version[0]
+    result = fn(ours, nr.from_numpy(other.copy()))
+    fn(theirs, torch.from_numpy(other.copy()))
+    assert result is ours or result._base is not None
+    assert ours._version[0] == before + 1
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
