@@ -13,7 +13,7 @@ import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, islice
-from typing import Any
+from typing import Any, TypeVar
 
 from ...tensor import Tensor
 from ..parameter import Parameter
@@ -63,7 +63,55 @@ def _pairs(values: Any, owner: str) -> Iterator[tuple[Any, Any]]:
         yield pair[0], pair[1]
 
 
-class Sequential(Module):
+_Sequence = TypeVar("_Sequence", bound="_ModuleSequence")
+
+
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: children kept in order and reached by
+    position (each subclass maps a position to a child's name in ``_key``)."""
+
+    def _key(self, idx: Any) -> str:
+        raise NotImplementedError
+
+    def _sliced(self, idx: slice) -> Any:
+        raise NotImplementedError
+
+    def __getitem__(self, idx: Any) -> Any:
+        if isinstance(idx, slice):
+            return self._sliced(idx)
+        return self._modules[self._key(idx)]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        setattr(self, self._key(idx), module)
+
+    def __delitem__(self, idx: int | slice) -> None:
+        keys = list(self._modules)[idx] if isinstance(idx, slice) else [self._key(idx)]
+        for key in keys:
+            delattr(self, key)
+        _renumber(self)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())  # type: ignore[arg-type]
+
+    def __dir__(self) -> list[str]:
+        return [key for key in super().__dir__() if not key.isdigit()]
+
+    def pop(self, key: int | slice) -> Any:
+        """Remove and return the module at ``key``."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def append(self: _Sequence, module: Module) -> _Sequence:
+        """Add ``module`` at the end; returns ``self``."""
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Modules called one after the other, each on the previous one's output.
 
     ``Sequential(m0, m1, ...)`` names the children "0", "1"...;
@@ -91,28 +139,8 @@ class Sequential(Module):
     def _key(self, idx: Any) -> str:
         return next(islice(self._modules, _position(idx, len(self)), None))
 
-    def __getitem__(self, idx: Any) -> Any:
-        if isinstance(idx, slice):
-            return type(self)(OrderedDict(list(self._modules.items())[idx]))
-        return self._modules[self._key(idx)]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, self._key(idx), module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules)[idx] if isinstance(idx, slice) else [self._key(idx)]
-        for key in keys:
-            delattr(self, key)
-        _renumber(self)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
-
-    def __dir__(self) -> list[str]:
-        return [key for key in super().__dir__() if not key.isdigit()]
+    def _sliced(self, idx: slice) -> Sequential:
+        return type(self)(OrderedDict(list(self._modules.items())[idx]))
 
     def _check_sequential(self, other: Any) -> None:
         if not isinstance(other, Sequential):
@@ -142,17 +170,6 @@ class Sequential(Module):
         repeated = self * times
         return self.extend(list(repeated)[len(self) :])
 
-    def pop(self, key: int | slice) -> Any:
-        """Remove and return the module at ``key``."""
-        value = self[key]
-        del self[key]
-        return value
-
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; returns ``self``."""
-        self.add_module(str(len(self)), module)
-        return self
-
     def insert(self, index: int, module: Module) -> Sequential:
         """Insert ``module`` before position ``index``; returns ``self``."""
         if not isinstance(module, Module):
@@ -179,7 +196,7 @@ class Sequential(Module):
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered as children (so their parameters are found).
 
     Example:
@@ -197,34 +214,14 @@ class ModuleList(Module):
     def _key(self, idx: Any) -> str:
         return str(_position(idx, len(self)))
 
-    def __getitem__(self, idx: Any) -> Any:
-        if isinstance(idx, slice):
-            return type(self)(list(self._modules.values())[idx])  # type: ignore[arg-type]
-        return self._modules[self._key(idx)]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, self._key(idx), module)
-
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules)[idx] if isinstance(idx, slice) else [self._key(idx)]
-        for key in keys:
-            delattr(self, key)
-        _renumber(self)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())  # type: ignore[arg-type]
+    def _sliced(self, idx: slice) -> ModuleList:
+        return type(self)(list(self._modules.values())[idx])  # type: ignore[arg-type]
 
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         return ModuleList(chain(self, other))
-
-    def __dir__(self) -> list[str]:
-        return [key for key in super().__dir__() if not key.isdigit()]
 
     def __repr__(self) -> str:
         # Runs of equal modules print once: "(0-2): 3 x Linear(...)".
@@ -250,17 +247,6 @@ class ModuleList(Module):
         modules = list(self._modules.values())
         modules.insert(index, module)
         self._modules = OrderedDict((str(i), m) for i, m in enumerate(modules))
-
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; returns ``self``."""
-        self.add_module(str(len(self)), module)
-        return self
-
-    def pop(self, key: int | slice) -> Any:
-        """Remove and return the module at ``key``."""
-        value = self[key]
-        del self[key]
-        return value
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         """Append every module of ``modules``; returns ``self``."""
