@@ -342,10 +342,9 @@ def _sole_owner(grad: Any) -> bool:
     ``getrefcount``'s for the array. Any other holder (a second edge given the same
     gradient, a hook that kept it, a view of its memory) means a copy.
     """
-    data = grad._data
     return (
-        data.base is None
-        and sys.getrefcount(data) <= 2
+        grad._data.base is None
+        and sys.getrefcount(grad._data) <= 2  # the tensor's slot and getrefcount's argument
         and sys.getrefcount(grad) <= _ENGINE_REFERENCES
     )
 
