@@ -44,7 +44,6 @@ from .dtypes import (
 from .memory_format import channels_last, contiguous_format, memory_format, preserve_format
 from .ops import *  # noqa: E402, F403  (the op catalogue: neurarust.exp, neurarust.cat, ...)
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
-from .serialization import *  # noqa: F403  (save, load)
 from .tensor import Size, Tensor
 
 __version__ = "0.1.0.dev0"
@@ -56,3 +55,14 @@ def is_tensor(obj: object) -> "builtins.bool":
 
 
 import builtins  # noqa: E402  (for the annotation above; `bool` is a dtype here)
+
+
+def __getattr__(name: str) -> object:
+    """``neurarust.save``/``load``/``serialization``, imported on first use: the
+    format code pulls in zipfile, json and pickle, which most scripts never need."""
+    if name in ("save", "load", "serialization"):
+        import importlib
+
+        serialization = importlib.import_module(".serialization", __name__)
+        return serialization if name == "serialization" else getattr(serialization, name)
+    raise AttributeError(f"module 'neurarust' has no attribute '{name}'")

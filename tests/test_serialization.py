@@ -855,3 +855,14 @@ def test_load_argument_errors():
         nr.load(io.BytesIO(), weights_only="yes")
     with pytest.raises(TypeError, match="expected a path or a binary file object"):
         nr.load(42)
+
+
+def test_save_and_load_are_imported_on_first_use():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, neurarust as nr; assert 'neurarust.serialization' not in sys.modules; "
+        "nr.save; assert 'neurarust.serialization' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
