@@ -112,6 +112,11 @@ class CupyBackend(Backend):  # pragma: no cover - needs a GPU
         # told to raise LinAlgError as numpy.linalg does (neurarust's errors rely on it).
         cupyx.seterr(linalg="raise")
         self.register_kernel("erf", _erf)
+        from .kernels import conv_cuda, pool_cuda  # they compile RawKernels on first use
+
+        for kernels in (conv_cuda.KERNELS, pool_cuda.KERNELS):
+            for name, kernel in kernels.items():
+                self.register_kernel(name, kernel)
 
     def asarray(self, data: Any, dtype: Any = None) -> Any:
         with cupy.cuda.Device(self.index):

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from . import kernels_cpu
 from .base import Backend, RandomSource, below_one
+from .kernels import conv_cpu, erf_cpu, pool_cpu
 
 # The ufunc whose ``at`` method performs each reduction of ``scatter_reduce``.
 _AT_UFUNCS = {"sum": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
@@ -71,4 +71,7 @@ class NumpyBackend(Backend):
 
 
 numpy_backend = NumpyBackend()
-numpy_backend.register_kernel("erf", kernels_cpu.erf)
+numpy_backend.register_kernel("erf", erf_cpu.erf)
+for _kernels in (conv_cpu.KERNELS, pool_cpu.KERNELS):
+    for _name, _kernel in _kernels.items():
+        numpy_backend.register_kernel(_name, _kernel)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import neurarust as nr
-from neurarust.backend import kernels_cpu
+from neurarust.backend.kernels import erf_cpu, numba_support
 
 from ..conftest import check_gradients, compare_with_torch
 
@@ -208,11 +208,11 @@ def test_zero_dim_and_empty_inputs(shape, rng):
 @pytest.mark.parametrize("use_numba", [True, False])
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_erf_kernel_matches_math_erf(use_numba, dtype, monkeypatch):
-    if use_numba and not kernels_cpu.numba_enabled():
+    if use_numba and not numba_support.numba_enabled():
         pytest.skip("Numba is not installed or is disabled")
     if not use_numba:
         monkeypatch.setenv("NEURARUST_DISABLE_NUMBA", "1")
-    kernel = kernels_cpu.build_on_first_call(kernels_cpu._build_erf)
+    kernel = numba_support.build_on_first_call(erf_cpu._build_erf)
     values = np.array([-np.inf, -3.0, -0.5, -0.0, 0.0, 1e-8, 0.7, 2.5, np.inf, np.nan])
     data = values.astype(dtype)[::2]  # non-contiguous
     expected = np.array([math.erf(v) for v in data.astype(np.float64)]).astype(dtype)
@@ -223,7 +223,7 @@ def test_erf_kernel_matches_math_erf(use_numba, dtype, monkeypatch):
 @pytest.mark.parametrize("shape", [(), (0, 3)])
 def test_erf_kernel_keeps_shape_and_dtype(shape):
     data = np.full(shape, 0.5, dtype=np.float32)
-    result = kernels_cpu.erf(data)
+    result = erf_cpu.erf(data)
     assert isinstance(result, np.ndarray)
     assert (result.shape, result.dtype) == (shape, np.float32)
 

@@ -1,4 +1,4 @@
-"""CPU kernels compiled by Numba on first use, each with a NumPy fallback.
+"""Numba support shared by the CPU kernels: is Numba usable, and lazy building.
 
 Importing Numba takes about half a second and compiling a kernel longer, so
 neither happens when neurarust is imported: a kernel is built the first time it
@@ -9,12 +9,9 @@ NumPy fallback runs instead: same results, only slower.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from typing import Any
-
-import numpy as np
 
 
 def numba_enabled() -> bool:
@@ -39,30 +36,3 @@ def build_on_first_call(build: Callable[[], Callable[..., Any]]) -> Callable[...
         return built(*args)
 
     return run
-
-
-# -- erf ---------------------------------------------------------------------------------
-
-
-def _erf_scalar(x: float) -> float:
-    return math.erf(x)
-
-
-def _build_erf() -> Callable[..., Any]:
-    if not numba_enabled():
-        return np.frompyfunc(math.erf, 1, 1)  # an object array, cast by erf() below
-    import numba
-
-    return numba.vectorize(["float32(float32)", "float64(float64)"], cache=True)(_erf_scalar)
-
-
-_erf_ufunc = build_on_first_call(_build_erf)
-
-
-def erf(data: Any) -> Any:
-    """The error function of each element of a float16, float32 or float64 array.
-
-    Returns an array of ``data``'s dtype and shape; float16 is computed in
-    float32 (the ufunc casts it up) and rounded back.
-    """
-    return np.asarray(_erf_ufunc(data), dtype=data.dtype)

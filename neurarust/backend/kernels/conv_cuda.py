@@ -1,0 +1,3 @@
+"""conv_cuda kernels (being written)."""
+
+KERNELS: dict[str, object] = {}

@@ -1,0 +1,3 @@
+"""pool_cpu kernels (being written)."""
+
+KERNELS: dict[str, object] = {}

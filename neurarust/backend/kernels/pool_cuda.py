@@ -1,0 +1,3 @@
+"""pool_cuda kernels (being written)."""
+
+KERNELS: dict[str, object] = {}
