@@ -44,6 +44,7 @@ from .dtypes import (
 from .memory_format import channels_last, contiguous_format, memory_format, preserve_format
 from .ops import *  # noqa: E402, F403  (the op catalogue: neurarust.exp, neurarust.cat, ...)
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .runtime import print_runtime_info, runtime_info
 from .tensor import Size, Tensor
 
 __version__ = "0.1.0.dev0"
