@@ -33,6 +33,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import Tensor
 from ._util import int_arg, require_tensor
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
 __all__ = [
     "pixel_shuffle",
@@ -324,6 +325,8 @@ _INTERPOLATING_MODES: dict[str, tuple[Callable[..., Sources], int]] = {
     "trilinear": (_linear, 5),
     "bicubic": (_bicubic, 4),
 }
+# Mode 'area' is adaptive average pooling to the output size, for 3-D, 4-D and 5-D input.
+_ADAPTIVE_AVG_POOLS = (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)
 _ALL_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 
 
@@ -398,12 +401,8 @@ def _check_mode(input: Tensor, mode: str, antialias: bool) -> None:
             "interpolate: Anti-alias option is restricted to bilinear, bicubic, and lanczos "
             "modes and requires a 4-D tensor as input"
         )
-    if mode in _NEAREST_MODES and 3 <= ndim <= 5:
+    if (mode in _NEAREST_MODES or mode == "area") and 3 <= ndim <= 5:
         return
-    if mode == "area":
-        raise NotImplementedError(
-            "interpolate: mode 'area' (adaptive average pooling) is not supported yet"
-        )
     if mode in _INTERPOLATING_MODES:
         needed = _INTERPOLATING_MODES[mode][1]
         if ndim == needed:
@@ -462,14 +461,16 @@ def interpolate(
     the output size is ``floor(in_size * scale_factor)``).
 
     Modes: ``'nearest'`` (PyTorch's legacy rule ``floor(j * in / out)``),
-    ``'nearest-exact'`` (the nearest pixel centre, as Pillow and SciPy) for any
-    rank; ``'linear'`` (3-D input), ``'bilinear'`` (4-D), ``'bicubic'`` (4-D) and
-    ``'trilinear'`` (5-D). ``align_corners=True`` (interpolating modes only)
-    maps the corner pixel centres onto each other; the default False maps the
-    pixel edges. When ``scale_factor`` is given, the source positions use it
-    (``j / scale_factor``), unless ``recompute_scale_factor=True`` asks for the
-    ratio of the computed sizes instead, as in PyTorch. ``antialias=True`` is
-    not supported.
+    ``'nearest-exact'`` (the nearest pixel centre, as Pillow and SciPy) and
+    ``'area'`` (the average of each adaptive window: :func:`adaptive_avg_pool2d`
+    and its 1-D and 3-D forms) for any rank; ``'linear'`` (3-D input),
+    ``'bilinear'`` (4-D), ``'bicubic'`` (4-D) and ``'trilinear'`` (5-D).
+    ``align_corners=True`` (interpolating modes only) maps the corner pixel
+    centres onto each other; the default False maps the pixel edges. When
+    ``scale_factor`` is given, the source positions use it (``j /
+    scale_factor``), unless ``recompute_scale_factor=True`` asks for the ratio
+    of the computed sizes instead, as in PyTorch. ``antialias=True`` is not
+    supported.
 
     Gradients flow to ``input`` (nearest: summed over the outputs that copied
     an element; interpolating modes: spread back with the interpolation weights),
@@ -498,6 +499,8 @@ def interpolate(
         raise NotImplementedError("interpolate: antialias=True is not supported by neurarust")
     _check_sizes(input, sizes)
     _check_dtype(input, mode)
+    if mode == "area":
+        return _ADAPTIVE_AVG_POOLS[input.ndim - 3](input, sizes)
     ctype = np.float64 if input.dtype.name == "float64" else np.float32
     out = input
     for axis, (out_size, scale) in enumerate(zip(sizes, scales), start=2):

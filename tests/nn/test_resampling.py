@@ -83,7 +83,7 @@ INTERPOLATING_SPECS = [  # (mode, input shape, arguments)
 INTERPOLATE_CASES = [
     *[
         (mode, shape, spec)
-        for mode in ("nearest", "nearest-exact")
+        for mode in ("nearest", "nearest-exact", "area")
         for shape, spec in NEAREST_SPECS
     ],
     *[
@@ -118,6 +118,7 @@ GRADIENT_CASES = [
     ("bilinear", (1, 1, 3, 2), {"size": (2, 3)}),
     ("bicubic", (1, 1, 2, 3), {"scale_factor": 1.5, "align_corners": True}),
     ("trilinear", (1, 1, 2, 2, 2), {"size": (3, 1, 2)}),
+    ("area", (1, 2, 5, 3), {"size": (2, 4)}),
 ]
 
 
@@ -229,6 +230,10 @@ ERROR_CASES = {  # name: (call on functional f, input array)
     "scale_rank": (lambda f, x: f.interpolate(x, scale_factor=(2, 3, 4)), X4),
     "recompute_with_size": (lambda f, x: f.interpolate(x, size=3, recompute_scale_factor=True), X4),
     "align_corners_nearest": (lambda f, x: f.interpolate(x, size=3, align_corners=True), X4),
+    "align_corners_area": (
+        lambda f, x: f.interpolate(x, size=3, mode="area", align_corners=True),
+        X4,
+    ),
     "align_corners_exact": (
         lambda f, x: f.interpolate(x, size=3, mode="nearest-exact", align_corners=False),
         X4,
@@ -273,7 +278,8 @@ def test_errors_like_torch(name):
 
 
 @pytest.mark.parametrize(
-    "mode, dtype", [("nearest", nr.int64), ("linear", nr.uint8), ("bilinear", nr.int32)]
+    "mode, dtype",
+    [("nearest", nr.int64), ("linear", nr.uint8), ("bilinear", nr.int32), ("area", nr.int64)],
 )
 def test_integer_inputs_are_refused_as_torch(mode, dtype):
     x = nr.zeros((1, 1, 2, 2)[: 3 if mode == "linear" else 4], dtype=dtype)
@@ -283,10 +289,7 @@ def test_integer_inputs_are_refused_as_torch(mode, dtype):
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [
-        ({"mode": "area"}, "mode 'area'"),
-        ({"mode": "bilinear", "antialias": True}, "antialias=True is not supported"),
-    ],
+    [({"mode": "bilinear", "antialias": True}, "antialias=True is not supported")],
 )
 def test_unsupported_options(kwargs, message):
     with pytest.raises(NotImplementedError, match=message):
