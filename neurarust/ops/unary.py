@@ -22,6 +22,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import Tensor
 from ._util import float_data, require_tensor
+from .elementwise import where
 
 __all__ = [
     "exp",
@@ -253,11 +254,11 @@ class Relu(Function):
     def backward(ctx: Any, grad: Tensor) -> Tensor:
         y = ctx.saved_result()
         # The output is positive, zero or nan: the gradient flows where it is not zero
-        # (nan included, as in PyTorch). The mask is a constant since relu is piecewise
-        # linear: its second derivative is 0.
-        data = y._data
-        passes = y.backend.xp.asarray(data != 0, dtype=data.dtype)  # asarray: 0-d stays an array
-        return grad * Tensor._make(passes, y.device)
+        # (nan included, as in PyTorch). Selecting rather than multiplying by a 0/1 mask
+        # keeps an inf or nan gradient out of the zeroed positions (inf * 0 would be nan).
+        # The mask is a constant since relu is piecewise linear: its second derivative is 0.
+        passes = y.backend.xp.asarray(y._data != 0)  # asarray: 0-d stays an array
+        return where(Tensor._make(passes, y.device), grad, 0.0)
 
 
 def exp(input: Tensor) -> Tensor:

@@ -232,3 +232,15 @@ def test_import_does_not_load_numba():
     """Kernels compile on first use: importing neurarust must stay fast."""
     code = "import sys, neurarust; sys.exit('numba' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_relu_backward_selects_instead_of_multiplying():
+    """An inf or nan gradient stays out of the positions relu zeroes, as in PyTorch
+    (multiplying by a 0/1 mask would give inf * 0 = nan there)."""
+    torch = pytest.importorskip("torch")
+    values = [-1.0, 2.0, 0.0, float("nan")]
+    upstream = [float("inf"), float("inf"), float("nan"), 1.0]
+    x, tx = nr.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    nr.relu(x).backward(nr.tensor(upstream))
+    torch.relu(tx).backward(torch.tensor(upstream))
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
