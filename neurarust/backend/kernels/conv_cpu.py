@@ -170,45 +170,6 @@ def col2im_by_slices(
     return x
 
 
-# Windows over a padded copy of the input: pool_cpu pads with other values than
-# zero (-inf for max pooling) and slices its windows with these.
-
-
-def _window_slices(offsets: Triple, stride: Triple, out_size: Triple) -> tuple[slice, ...]:
-    """Slices of the padded input read by kernel offset ``offsets`` at every output position."""
-    return tuple(
-        slice(start, start + step * (count - 1) + 1, step)
-        for start, step, count in zip(offsets, stride, out_size)
-    )
-
-
-def _kernel_offsets(kernel_size: Triple, dilation: Triple) -> list[tuple[Triple, Triple]]:
-    """``(kernel index, offset in the padded input)`` for every kernel position."""
-    kd, kh, kw = kernel_size
-    dd, dh, dw = dilation
-    return [
-        ((i, j, k), (i * dd, j * dh, k * dw))
-        for i in range(kd)
-        for j in range(kh)
-        for k in range(kw)
-    ]
-
-
-def _padded_size(
-    size: Triple,
-    kernel_size: Triple,
-    stride: Triple,
-    padding: Triple,
-    dilation: Triple,
-    out_size: Triple,
-) -> Triple:
-    """Extent of the zero-padded input that the windows of ``out_size`` outputs reach."""
-    return tuple(
-        max(n + p, (o - 1) * s + (k - 1) * d + 1)
-        for n, k, s, p, d, o in zip(size, kernel_size, stride, padding, dilation, out_size)
-    )
-
-
 # The Numba path. These loops are plain Python until Numba compiles them on first
 # use. They work on flat C-contiguous arrays, one (n, c) plane at a time, visiting
 # the kernel offsets in the same order as the NumPy path. Flat indices are cast to
