@@ -7,9 +7,10 @@ Usage::
     python -m benchmarks.run --quick        # small sizes (what CI runs)
     python -m benchmarks.run --json out.json
 
-The ratio is neurarust / PyTorch for times (lower is better) and PyTorch /
-neurarust for throughputs, so a ratio of 2.0 always means "PyTorch is twice as
-fast". Both sides run in this process, one after the other.
+The ratio is neurarust / PyTorch for times and memory (lower is better) and
+PyTorch / neurarust for throughputs, so a ratio of 2.0 always means "PyTorch is
+twice as fast" (or needs half the memory). Both sides run in this process, one
+after the other (W3-memory runs each in a fresh process of its own).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from collections.abc import Callable
 
 import neurarust
 
-from . import core, models, ops
+from . import conv, core, models, ops
 from .harness import Measurement, load_torch
 
 WORKLOADS: dict[str, Callable[..., Measurement]] = {
     **core.WORKLOADS,
     **models.WORKLOADS,
     **ops.WORKLOADS,
+    **conv.WORKLOADS,
 }
 
 
@@ -58,12 +60,12 @@ def run(names: list[str], quick: bool) -> list[dict[str, object]]:
 
 
 def format_rows(rows: list[dict[str, object]]) -> str:
-    lines = [f"{'workload':<12} {'unit':<9} {'neurarust':>11} {'torch':>11} {'slowdown':>9}"]
+    lines = [f"{'workload':<12} {'unit':<11} {'neurarust':>11} {'torch':>11} {'slowdown':>9}"]
     for r in rows:
         theirs = "-" if r["torch"] is None else f"{r['torch']:.2f}"
         ratio = "-" if r["slowdown"] is None else f"{r['slowdown']:.2f}x"
         lines.append(
-            f"{r['workload']:<12} {r['unit']:<9} {r['neurarust']:>11.2f} {theirs:>11} {ratio:>9}"
+            f"{r['workload']:<12} {r['unit']:<11} {r['neurarust']:>11.2f} {theirs:>11} {ratio:>9}"
         )
     return "\n".join(lines)
 

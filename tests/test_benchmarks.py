@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from benchmarks import run
+import neurarust
+from benchmarks import conv, models, run
 
 
 def test_quick_run_reports_every_workload(tmp_path, capsys):
@@ -21,3 +22,26 @@ def test_quick_run_reports_every_workload(tmp_path, capsys):
 def test_unknown_workload_is_rejected():
     with pytest.raises(SystemExit):
         run.main(["no-such-workload"])
+
+
+@pytest.mark.parametrize(
+    "training, channels, size",
+    [(conv.lenet5_training, 1, 28), (conv.cifar_cnn_training, 3, 32)],
+    ids=["W2", "W3"],
+)
+def test_training_steps_match_torch(training, channels, size):
+    """From the same weights and batch, neurarust and torch give the same losses over a
+    few steps (the first checks the forward, the next the gradients and the update)."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    theirs, their_optimizer = training(torch)
+    ours, our_optimizer = training(neurarust)
+    ours.load_state_dict({k: neurarust.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    inputs, targets = torch.randn(4, channels, size, size), torch.randint(0, 10, (4,))
+    our_batch = neurarust.tensor(inputs.numpy()), neurarust.tensor(targets.numpy())
+
+    def losses(lib, model, optimizer, batch):
+        return [models.train_step(lib, model, optimizer, *batch).item() for _ in range(3)]
+
+    expected = losses(torch, theirs, their_optimizer, (inputs, targets))
+    assert losses(neurarust, ours, our_optimizer, our_batch) == pytest.approx(expected, rel=1e-3)
