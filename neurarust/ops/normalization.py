@@ -122,13 +122,16 @@ class Normalize(Function):
             var = running_var._data.reshape(plan.param_shape)
             centered = data - mean
         invstd = 1 / xp.sqrt(var + plan.eps)
-        out = normalized = (centered * invstd).reshape(data.shape)
+        # ``centered`` is a fresh array: normalize it in place, and build the output
+        # with one new array (the scale) and in-place shifts, saving passes over memory.
+        centered *= invstd
+        normalized = centered.reshape(data.shape)
         if weight is not None:
-            out = out * weight._data.reshape(plan.param_shape)
+            out = normalized * weight._data.reshape(plan.param_shape)
+        else:  # the caller may write the output in place: keep ours intact
+            out = normalized.copy()
         if bias is not None:
-            out = out + bias._data.reshape(plan.param_shape)
-        if out is normalized:  # the caller may write the output in place: keep ours intact
-            out = out.copy()
+            out += bias._data.reshape(plan.param_shape)
         ctx.plan, ctx.mean, ctx.normalized, ctx.invstd = plan, mean, normalized, invstd
         param = weight if weight is not None else bias
         ctx.param_size = None if param is None else param.shape
