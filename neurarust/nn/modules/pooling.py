@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from ...ops import pooling as ops
+from ...ops.pooling import OptionalSize, Size
 from ...tensor import Tensor
 from .module import Module
 
@@ -35,9 +36,6 @@ __all__ = [
     "MaxUnpool2d",
     "MaxUnpool3d",
 ]
-
-Size = int | Sequence[int]
-OptionalSize = int | None | Sequence[int | None]
 
 
 def _tuple(value: Size, dims: int) -> tuple[int, ...]:
