@@ -42,6 +42,19 @@ def spatial_tuple(op: str, name: str, value: Any, dims: int, minimum: int = 1) -
     return result
 
 
+def functional_tuple(
+    op: str, name: str, value: Any, dims: int, minimum: int = 1
+) -> tuple[int, ...]:
+    """:func:`spatial_tuple` with the rules of PyTorch's functional conv and pooling ops:
+    a 1-element sequence counts as an int, and a bad length or value is a RuntimeError."""
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
+    try:
+        return spatial_tuple(op, name, value, dims, minimum)
+    except ValueError as error:
+        raise RuntimeError(str(error)) from None
+
+
 def lift(values: tuple[int, ...], fill: int) -> Triple:
     """``values`` for 1 to 3 spatial dims as a triple, padded in front with ``fill``.
 

@@ -68,7 +68,7 @@ from typing import Any, NamedTuple
 
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._spatial import Triple, as_5d, lift, spatial_tuple, with_batch
+from ._spatial import Triple, as_5d, functional_tuple, lift, with_batch
 from ._spatial import output_size as window_counts
 from ._util import int_arg, require_tensor
 from .linalg import _check_pair
@@ -358,17 +358,6 @@ class ConvWeightGrad(Function):
 # -- argument checks ---------------------------------------------------------------------
 
 
-def _conv_tuple(op: str, name: str, value: Any, dims: int, minimum: int) -> tuple[int, ...]:
-    """:func:`spatial_tuple` raising RuntimeError for bad values, as PyTorch's convolutions
-    do; a 1-element sequence is expanded like an int, as PyTorch accepts it."""
-    if isinstance(value, (tuple, list)) and len(value) == 1:
-        value = value[0]
-    try:
-        return spatial_tuple(op, name, value, dims, minimum)
-    except ValueError as error:
-        raise RuntimeError(str(error)) from None
-
-
 def _check_operands(
     op: str, dims: int, input: Any, weight: Any, bias: Any, layout: str
 ) -> tuple[Tensor, bool]:
@@ -434,7 +423,7 @@ def _conv_padding(
     """
     dims = len(stride)
     if not isinstance(padding, str):
-        before = _conv_tuple(op, "padding", padding, dims, 0)
+        before = functional_tuple(op, "padding", padding, dims, 0)
         return before, before
     if padding == "valid":
         return (0,) * dims, (0,) * dims
@@ -468,8 +457,8 @@ def _convolution(
         op, dims, input, weight, bias, "out_channels, in_channels / groups"
     )
     groups = _check_groups(op, groups, weight)
-    stride = _conv_tuple(op, "stride", stride, dims, 1)
-    dilation = _conv_tuple(op, "dilation", dilation, dims, 1)
+    stride = functional_tuple(op, "stride", stride, dims, 1)
+    dilation = functional_tuple(op, "dilation", dilation, dims, 1)
     kernel = tuple(weight.shape[2:])
     before, after = _conv_padding(op, padding, stride, dilation, kernel)
     _check_channels(op, batched, weight, bias, groups, transposed=False)
@@ -584,10 +573,10 @@ def _transposed_convolution(
         op, dims, input, weight, bias, "in_channels, out_channels / groups"
     )
     groups = _check_groups(op, groups, weight)
-    stride = _conv_tuple(op, "stride", stride, dims, 1)
-    padding = _conv_tuple(op, "padding", padding, dims, 0)
-    output_padding = _conv_tuple(op, "output_padding", output_padding, dims, 0)
-    dilation = _conv_tuple(op, "dilation", dilation, dims, 1)
+    stride = functional_tuple(op, "stride", stride, dims, 1)
+    padding = functional_tuple(op, "padding", padding, dims, 0)
+    output_padding = functional_tuple(op, "output_padding", output_padding, dims, 0)
+    dilation = functional_tuple(op, "dilation", dilation, dims, 1)
     if any(o >= s and o >= d for o, s, d in zip(output_padding, stride, dilation)):
         raise RuntimeError(
             f"{op}: output padding must be smaller than either stride or dilation, but got "
@@ -775,10 +764,10 @@ def _windows(
 ) -> tuple[tuple[int, ...], ...]:
     """The 2-D ``kernel_size, dilation, padding, stride`` of unfold/fold, checked."""
     return (
-        _conv_tuple(op, "kernel_size", kernel_size, 2, 1),
-        _conv_tuple(op, "dilation", dilation, 2, 1),
-        _conv_tuple(op, "padding", padding, 2, 0),
-        _conv_tuple(op, "stride", stride, 2, 1),
+        functional_tuple(op, "kernel_size", kernel_size, 2, 1),
+        functional_tuple(op, "dilation", dilation, 2, 1),
+        functional_tuple(op, "padding", padding, 2, 0),
+        functional_tuple(op, "stride", stride, 2, 1),
     )
 
 
@@ -851,7 +840,7 @@ def fold(
         )
     unbatched = input.ndim == 2
     batched = input.unsqueeze(0) if unbatched else input
-    size = _conv_tuple("fold", "output_size", output_size, 2, 1)
+    size = functional_tuple("fold", "output_size", output_size, 2, 1)
     kernel, dilation, padding, stride = _windows("fold", kernel_size, dilation, padding, stride)
     blocks = window_counts("fold", size, kernel, stride, padding, dilation)
     rows, count = batched.shape[1:]

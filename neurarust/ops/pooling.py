@@ -35,7 +35,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor import Tensor
-from ._spatial import Triple, as_5d, lift, output_size, spatial_tuple, with_batch
+from ._spatial import Triple, as_5d, functional_tuple, lift, output_size, with_batch
 from ._util import int_arg, require_tensor
 from .reduction import _zero_masks
 
@@ -75,15 +75,6 @@ OptionalSize = int | None | Sequence[int | None]
 # -- arguments ----------------------------------------------------------------------------
 
 
-def _ints(op: str, name: str, value: Any, dims: int, minimum: int = 1) -> tuple[int, ...]:
-    """:func:`spatial_tuple`, raising RuntimeError for a bad length or value, as PyTorch's
-    pooling ops do (TypeError for a non-integer stays)."""
-    try:
-        return spatial_tuple(op, name, value, dims, minimum)
-    except ValueError as error:
-        raise RuntimeError(str(error)) from None
-
-
 class Windows(NamedTuple):
     """Where the pooling windows lie: one int per spatial dim in each field."""
 
@@ -115,10 +106,10 @@ def _windows(
 ) -> Windows:
     """The checked window geometry of pooling the batched ``input``."""
     dims = input.ndim - 2
-    kernel = _ints(op, "kernel_size", kernel_size, dims)
-    steps = kernel if stride is None else _ints(op, "stride", stride, dims)
-    pads = _ints(op, "padding", padding, dims, minimum=0)
-    dilations = _ints(op, "dilation", dilation, dims)
+    kernel = functional_tuple(op, "kernel_size", kernel_size, dims)
+    steps = kernel if stride is None else functional_tuple(op, "stride", stride, dims)
+    pads = functional_tuple(op, "padding", padding, dims, minimum=0)
+    dilations = functional_tuple(op, "dilation", dilation, dims)
     for pad, k in zip(pads, kernel):
         if pad > k // 2:  # dilated or not, as PyTorch's CPU kernels check
             raise RuntimeError(
@@ -571,7 +562,7 @@ def _adaptive_args(
     size = tuple(x.shape[2:])
     if isinstance(output_size, (tuple, list)) and len(output_size) == dims:
         output_size = [n if o is None else o for o, n in zip(output_size, size)]
-    out = _ints(op, "output_size", output_size, dims, minimum=0)
+    out = functional_tuple(op, "output_size", output_size, dims, minimum=0)
     if 0 in size:
         raise RuntimeError(
             f"{op}: Expected input to have non-zero size for non-batch dimensions, but input "
@@ -854,7 +845,7 @@ def _lp_pool(
     average = _avg_pool(
         op, dims, input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None
     )
-    window_size = math.prod(_ints(op, "kernel_size", kernel_size, dims))
+    window_size = math.prod(functional_tuple(op, "kernel_size", kernel_size, dims))
     # PyTorch computes (sign(a) * relu(|a|) * window_size) ** (1 / p): the value of
     # (a * window_size) ** (1 / p), with a zero gradient where the average a is zero
     # (instead of 0 * inf). The constant masks do the same: they move zeros to 1 for
@@ -1019,9 +1010,9 @@ def _max_unpool(
     output_size: Sequence[int] | None,
 ) -> Tensor:
     x, added = _batched(op, input, dims)
-    kernel = _ints(op, "kernel_size", kernel_size, dims)
-    steps = kernel if stride is None else _ints(op, "stride", stride, dims)
-    pads = _ints(op, "padding", padding, dims, minimum=0)
+    kernel = functional_tuple(op, "kernel_size", kernel_size, dims)
+    steps = kernel if stride is None else functional_tuple(op, "stride", stride, dims)
+    pads = functional_tuple(op, "padding", padding, dims, minimum=0)
     out = _unpool_size(op, x, (kernel, steps, pads), output_size)
     _check_unpool_indices(op, input, indices, out)
     result = MaxUnpool.apply(x, indices._data.reshape(x.shape), out)

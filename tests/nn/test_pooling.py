@@ -535,3 +535,10 @@ def test_unpool_modules_match_torch(case, rng):
         values.numpy(),
         indices.numpy(),
     )
+
+
+@pytest.mark.parametrize(
+    "pool", [lambda F, x: F.max_pool2d(x, (2,), stride=[1]), lambda F, x: F.avg_pool2d(x, [3])]
+)
+def test_one_element_sizes_count_as_ints_like_torch(pool, rng):
+    compare_with_torch(lambda lib, x: pool(lib.nn.functional, x), rng.standard_normal((2, 3, 6, 6)))
