@@ -8,6 +8,6 @@ Example:
             [1, 0]])
 """
 
-from . import functional, init
+from . import functional, init, utils
 from .modules import *  # noqa: F403
 from .parameter import *  # noqa: F403

@@ -1,13 +1,14 @@
 """Functional forms of the neural-network ops, as ``torch.nn.functional``.
 
 Every function here is an op of ``neurarust.ops``; the nn-only families
-(activations, convolution, pooling, padding, normalization, dropout, layers,
+(activations, attention, convolution, pooling, padding, normalization, dropout, layers,
 resampling) are exported here rather than at ``neurarust.*``.
 """
 
 from importlib import import_module  # noqa: E402
 
 from ..ops.activation import *  # noqa: F403
+from ..ops.attention import *  # noqa: F403
 from ..ops.conv import *  # noqa: F403
 from ..ops.dropout import *  # noqa: F403
 from ..ops.layers import *  # noqa: F403
@@ -20,6 +21,7 @@ from ..ops.unary import sigmoid, tanh
 
 _FAMILIES = (
     "activation",
+    "attention",
     "conv",
     "dropout",
     "layers",

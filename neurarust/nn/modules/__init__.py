@@ -3,6 +3,7 @@
 from importlib import import_module
 
 from .activation import *  # noqa: F403
+from .attention import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .dropout import *  # noqa: F403
@@ -15,7 +16,9 @@ from .normalization import *  # noqa: F403
 from .padding import *  # noqa: F403
 from .pixelshuffle import *  # noqa: F403
 from .pooling import *  # noqa: F403
+from .rnn import *  # noqa: F403
 from .sparse import *  # noqa: F403
+from .transformer import *  # noqa: F403
 from .upsampling import *  # noqa: F403
 
 _FAMILIES = (
@@ -34,5 +37,8 @@ _FAMILIES = (
     "pooling",
     "padding",
     "fold",
+    "rnn",
+    "attention",
+    "transformer",
 )
 __all__ = [name for family in _FAMILIES for name in import_module(f".{family}", __name__).__all__]

@@ -1,0 +1,3 @@
+"""Attention layers: ``MultiheadAttention``."""
+
+__all__: list[str] = []

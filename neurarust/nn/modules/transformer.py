@@ -1,0 +1,3 @@
+"""Transformer blocks: encoder and decoder layers and stacks, and ``Transformer``."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Utilities for ``neurarust.nn`` (as ``torch.nn.utils``)."""
+
+from . import rnn
