@@ -44,13 +44,15 @@ class SGD:
 
 
 class Adam:
-    """PyTorch's Adam (no weight decay, no amsgrad): bias-corrected moments, ``eps``
-    added after the square root of the corrected second moment::
+    """PyTorch's Adam (no amsgrad): bias-corrected moments, ``eps`` added after the
+    square root of the corrected second moment::
 
+        param *= 1 - lr * weight_decay          (decoupled decay: AdamW)
         m = lerp(m, grad, 1 - beta1);  v = beta2 * v + (1 - beta2) * grad**2
         param -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
 
-    Stands in for ``lib.optim.Adam`` until ``neurarust.optim`` exists.
+    Stands in for ``lib.optim.Adam`` (``weight_decay=0``) and ``lib.optim.AdamW``
+    until ``neurarust.optim`` exists.
     """
 
     def __init__(
@@ -60,8 +62,10 @@ class Adam:
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
+        weight_decay: float = 0.0,
     ):
         self.lib, self.lr, self.betas, self.eps = lib, lr, betas, eps
+        self.weight_decay = weight_decay
         self.params = list(params)
         self.exp_avgs = [lib.zeros_like(p) for p in self.params]
         self.exp_avg_sqs = [lib.zeros_like(p) for p in self.params]
@@ -74,6 +78,8 @@ class Adam:
         second_moment_correction = math.sqrt(1 - beta2**self.steps)
         with self.lib.no_grad():
             for param, exp_avg, exp_avg_sq in zip(self.params, self.exp_avgs, self.exp_avg_sqs):
+                if self.weight_decay:
+                    param.mul_(1 - self.lr * self.weight_decay)
                 exp_avg.lerp_(param.grad, 1 - beta1)
                 exp_avg_sq.mul_(beta2).addcmul_(param.grad, param.grad, value=1 - beta2)
                 denom = (exp_avg_sq.sqrt() / second_moment_correction).add_(self.eps)
