@@ -25,8 +25,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd import grad_mode
+from ..autograd.engine import grad as autograd_grad
 from ..autograd.function import Function
 from ..tensor import Tensor
+from .activation import relu
+from .linalg import addmm
 from .shape import cat
 from .unary import sigmoid, tanh
 
@@ -199,3 +202,280 @@ def gru_gates(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
         tensor([[0.5000, 0.5000]])
     """
     return GRUGates.apply(gi, gh, h)
+
+
+# -- the cells: one time step, on Tensors (a graph) or on arrays (with its backward) ----
+
+
+class _Cell:
+    """One kind of recurrent step. ``mode`` is PyTorch's: RNN_TANH, RNN_RELU, LSTM, GRU.
+
+    ``step`` works on Tensors and records a graph (the cells ``nn.LSTMCell``...
+    use it, and :class:`Recurrence` replays it for higher-order gradients);
+    ``array_step`` and ``array_step_backward`` are the same step on arrays, for
+    :class:`Recurrence`'s loops. The projections ``x W_ih^T`` (plus the biases
+    that can be added there) come in precomputed as ``x_proj``.
+    """
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.has_cell_state = mode == "LSTM"
+
+    def step(
+        self, x_proj: Tensor, state: tuple[Tensor, ...], w_hh: Tensor, b_hh: Any, w_hr: Any
+    ) -> tuple[Tensor, ...]:
+        """The next state, (h,) or (h, c), as a graph of Tensors."""
+        h = state[0]
+        if self.mode == "GRU":
+            gh = h.matmul(w_hh.t()) if b_hh is None else addmm(b_hh, h, w_hh.t())
+            return (gru_gates(x_proj, gh, h),)
+        pre = addmm(x_proj, h, w_hh.t())
+        if self.mode == "LSTM":
+            h, c = lstm_gates(pre, state[1])
+            return (h if w_hr is None else h.matmul(w_hr.t())), c
+        return (tanh(pre) if self.mode == "RNN_TANH" else relu(pre),)
+
+    def array_step(
+        self, xp: Any, x_proj: Any, h: Any, c: Any, w_hh: Any, b_hh: Any
+    ) -> tuple[Any, Any, tuple[Any, ...]]:
+        """``(h', c' or None, saved)`` on arrays; h' before any LSTM projection."""
+        math = _ArrayMath(xp)
+        if self.mode == "GRU":
+            gh = h @ w_hh.T
+            if b_hh is not None:
+                gh += b_hh
+            acts, h_next = _gru_forward(math, x_proj, gh, h)
+            return h_next, None, (acts, gh, h)
+        pre = h @ w_hh.T
+        pre += x_proj
+        if self.mode == "LSTM":
+            acts, tanh_c, h_next, c_next = _lstm_forward(math, pre, c)
+            return h_next, c_next, (acts, tanh_c, c)
+        h_next = xp.tanh(pre) if self.mode == "RNN_TANH" else xp.maximum(pre, 0)
+        return h_next, None, (h_next,)
+
+    def array_step_backward(
+        self, xp: Any, saved: tuple[Any, ...], grad_h: Any, grad_c: Any
+    ) -> tuple[Any, Any, Any, Any]:
+        """``(grad of x_proj, grad of h W_hh^T (+ b_hh), direct grad of h, grad of c)``.
+
+        The direct gradient of h (GRU's ``z * h`` term) and of c are None where absent.
+        """
+        math = _ArrayMath(xp)
+        if self.mode == "GRU":
+            acts, gh, h = saved
+            grad_gi, grad_gh, grad_h_direct = _gru_backward(math, acts, gh, h, grad_h)
+            return grad_gi, grad_gh, grad_h_direct, None
+        if self.mode == "LSTM":
+            acts, tanh_c, c = saved
+            grad_gates, grad_c = _lstm_backward(math, acts, tanh_c, c, grad_h, grad_c)
+            return grad_gates, grad_gates, None, grad_c
+        (h_next,) = saved
+        if self.mode == "RNN_TANH":
+            grad_pre = grad_h * (1 - h_next * h_next)
+        else:
+            grad_pre = grad_h * (h_next > 0)
+        return grad_pre, grad_pre, None, None
+
+
+CELLS = {mode: _Cell(mode) for mode in ("RNN_TANH", "RNN_RELU", "LSTM", "GRU")}
+
+
+# -- a whole sequence -------------------------------------------------------------------
+
+
+def _step_order(batch_sizes: tuple[int, ...], reverse: bool) -> list[tuple[int, int]]:
+    """``(first row, rows)`` of each time step in the packed layout, in processing order."""
+    offsets = [0]
+    for size in batch_sizes[:-1]:
+        offsets.append(offsets[-1] + size)
+    steps = list(zip(offsets, batch_sizes))
+    return steps[::-1] if reverse else steps
+
+
+def run_steps(
+    cell: _Cell,
+    projected: Tensor,
+    state: tuple[Tensor, ...],
+    w_hh: Tensor,
+    b_hh: Any,
+    w_hr: Any,
+    batch_sizes: tuple[int, ...],
+    reverse: bool,
+) -> tuple[Tensor, ...]:
+    """The recurrence as a graph of per-step ops: what :class:`Recurrence` computes.
+
+    Arguments and results are :func:`recurrence`'s. Each step updates the first
+    ``rows`` rows of the state (a packed batch is sorted by decreasing length, so
+    the rows of the sequences already over stay as their last step left them).
+    """
+    outputs: dict[int, Tensor] = {}
+    for first, rows in _step_order(batch_sizes, reverse):
+        active = cell.step(
+            projected[first : first + rows], tuple(s[:rows] for s in state), w_hh, b_hh, w_hr
+        )
+        state = tuple(
+            new if rows == s.shape[0] else cat([new, s[rows:]]) for new, s in zip(active, state)
+        )
+        outputs[first] = active[0]
+    return (cat([outputs[first] for first in sorted(outputs)]), *state)
+
+
+class Recurrence(Function):
+    """One direction of one recurrent layer over every time step, as one graph node.
+
+    Forward and backward are loops over time on arrays: per step one GEMM with
+    ``W_hh`` and the cell's fused pointwise math, no graph. The weight gradients
+    are one GEMM each over all steps at the end. When the backward pass is
+    itself recorded (``create_graph=True``), the forward is replayed as a graph
+    of per-step ops (:func:`run_steps`) and differentiated instead.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Any,
+        projected: Tensor,
+        h0: Tensor,
+        c0: Tensor | None,
+        w_hh: Tensor,
+        b_hh: Tensor | None,
+        w_hr: Tensor | None,
+        cell: _Cell,
+        batch_sizes: tuple[int, ...],
+        reverse: bool,
+    ) -> Any:
+        xp = projected.backend.xp
+        x, whh = projected._data, w_hh._data
+        bhh = None if b_hh is None else b_hh._data
+        whr = None if w_hr is None else w_hr._data
+        h_state = h0._data.copy()  # row k holds sequence k's latest state
+        c_state = None if c0 is None else c0._data.copy()
+        output = xp.empty((x.shape[0], h_state.shape[1]), dtype=x.dtype)
+        # The state each step read, kept for the backward (and W_hh's gradient).
+        h_prev = xp.empty_like(output)
+        c_prev = None if c0 is None else xp.empty((x.shape[0], c_state.shape[1]), dtype=x.dtype)
+        h_raw = None if whr is None else xp.empty((x.shape[0], whr.shape[1]), dtype=x.dtype)
+        saved = []
+        for first, rows in _step_order(batch_sizes, reverse):
+            here = slice(first, first + rows)
+            h_prev[here] = h_state[:rows]
+            c = None
+            if c_prev is not None:
+                c_prev[here] = c_state[:rows]
+                c = c_prev[here]
+            h, c, step_saved = cell.array_step(xp, x[here], h_prev[here], c, whh, bhh)
+            saved.append(step_saved)
+            if whr is not None:
+                h_raw[here] = h
+                h = h @ whr.T
+            output[here] = h
+            h_state[:rows] = h
+            if c is not None:
+                c_state[:rows] = c
+        ctx.cell, ctx.batch_sizes, ctx.reverse = cell, batch_sizes, reverse
+        ctx.step_saved, ctx.h_prev, ctx.h_raw = saved, h_prev, h_raw
+        ctx.save_for_backward(projected, h0, c0, w_hh, b_hh, w_hr)
+        return (output, h_state) if c_state is None else (output, h_state, c_state)
+
+    @staticmethod
+    def backward(ctx: Any, grad_output: Tensor, grad_h: Tensor, *grad_c: Tensor) -> Any:
+        inputs = ctx.saved_tensors
+        if grad_mode.is_grad_enabled():
+            return _replayed_gradients(ctx, inputs, (grad_output, grad_h, *grad_c))
+        projected, h0, c0, w_hh, b_hh, w_hr = inputs
+        xp, cell = projected.backend.xp, ctx.cell
+        whh = w_hh._data
+        whr = None if w_hr is None else w_hr._data
+        grad_out = grad_output._data
+        grad_h_state = grad_h._data.copy()
+        grad_c_state = grad_c[0]._data.copy() if grad_c else None
+        grad_x = xp.empty_like(projected._data)
+        grad_gh = grad_x if cell.mode != "GRU" else xp.empty_like(grad_x)
+        grad_h_out = None if whr is None else xp.empty_like(ctx.h_prev)  # of the projected h
+        steps = _step_order(ctx.batch_sizes, ctx.reverse)
+        for (first, rows), saved in zip(reversed(steps), reversed(ctx.step_saved)):
+            here = slice(first, first + rows)
+            dh = grad_out[here] + grad_h_state[:rows]
+            if whr is not None:
+                grad_h_out[here] = dh
+                dh = dh @ whr
+            dc = None if grad_c_state is None else grad_c_state[:rows]
+            d_x, d_gh, dh_direct, dc = cell.array_step_backward(xp, saved, dh, dc)
+            grad_x[here] = d_x
+            if cell.mode == "GRU":
+                grad_gh[here] = d_gh
+            dh_prev = d_gh @ whh
+            if dh_direct is not None:
+                dh_prev += dh_direct
+            grad_h_state[:rows] = dh_prev
+            if dc is not None:
+                grad_c_state[:rows] = dc
+        needs = ctx.needs_input_grad
+        grads = [
+            grad_x,
+            grad_h_state,
+            grad_c_state,
+            grad_gh.T @ ctx.h_prev if needs[3] else None,
+            grad_gh.sum(axis=0) if needs[4] else None,
+            grad_h_out.T @ ctx.h_raw if needs[5] else None,
+        ]
+        device = projected.device
+        return (*(None if g is None else Tensor._make(g, device) for g in grads), None, None, None)
+
+
+def _replayed_gradients(ctx: Any, inputs: tuple[Any, ...], grads: tuple[Tensor, ...]) -> Any:
+    """A recorded backward: replay the forward as a graph of per-step ops and differentiate
+    it with ``create_graph``, so the gradients are themselves differentiable."""
+    projected, h0, c0, w_hh, b_hh, w_hr = inputs
+    wanted = [k for k, t in enumerate(inputs) if t is not None and ctx.needs_input_grad[k]]
+    state = (h0,) if c0 is None else (h0, c0)
+    outputs = run_steps(ctx.cell, projected, state, w_hh, b_hh, w_hr, ctx.batch_sizes, ctx.reverse)
+    results = autograd_grad(
+        outputs, [inputs[k] for k in wanted], grads, create_graph=True, allow_unused=True
+    )
+    found = dict(zip(wanted, results))
+    return (*(found.get(k) for k in range(6)), None, None, None)
+
+
+def recurrence(
+    mode: str,
+    projected: Tensor,
+    state: tuple[Tensor, ...],
+    w_hh: Tensor,
+    b_hh: Tensor | None,
+    w_hr: Tensor | None,
+    batch_sizes: tuple[int, ...],
+    reverse: bool = False,
+) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """Run one direction of one recurrent layer over a (packed) sequence, as one graph node.
+
+    Args:
+        mode: ``"RNN_TANH"``, ``"RNN_RELU"``, ``"LSTM"`` or ``"GRU"``.
+        projected: the input projection ``x W_ih^T + b`` of every time step, in the
+            packed layout (T_total, G * H): the rows of step 0, then of step 1...
+            (``b`` is ``b_ih + b_hh``, except for GRU, whose ``b_hh`` is separate).
+        state: the initial state, ``(h0,)`` or ``(h0, c0)``, each (B, *) with B =
+            ``batch_sizes[0]``.
+        w_hh: (G * H, H_out). b_hh: (G * H,), GRU only, else None.
+        w_hr: LSTM's projection (H_out, H), or None.
+        batch_sizes: the number of rows of each time step, non-increasing (sequences
+            sorted by decreasing length; all equal for a padded batch).
+        reverse: run from the last step to the first.
+
+    Returns:
+        The output h of every step (T_total, H_out), in the same layout, and the final
+        state, ``(h_n,)`` or ``(h_n, c_n)``: each sequence's state after its last step.
+
+    Example:
+        >>> import neurarust as nr
+        >>> from neurarust.ops.recurrent import recurrence
+        >>> out, (h_n,) = recurrence("RNN_TANH", nr.zeros(6, 4), (nr.zeros(3, 4),),
+        ...                          nr.zeros(4, 4), None, None, (3, 2, 1))
+        >>> out.shape, h_n.shape
+        (neurarust.Size([6, 4]), neurarust.Size([3, 4]))
+    """
+    c0 = state[1] if len(state) == 2 else None
+    output, *final = Recurrence.apply(
+        projected, state[0], c0, w_hh, b_hh, w_hr, CELLS[mode], tuple(batch_sizes), reverse
+    )
+    return output, tuple(final)

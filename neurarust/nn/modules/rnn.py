@@ -26,14 +26,11 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from ...ops.creation import empty, zeros
-from ...ops.linalg import addmm
-from ...ops.recurrent import gru_gates, lstm_gates
+from ...ops.recurrent import CELLS, recurrence
 from ...ops.shape import cat, stack
-from ...ops.unary import tanh
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -47,103 +44,15 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 _NAMES = {"RNN_TANH": "RNN", "RNN_RELU": "RNN", "LSTM": "LSTM", "GRU": "GRU"}
 
 
-# -- one time step ----------------------------------------------------------------------
+def _split_biases(mode: str, b_ih: Any, b_hh: Any) -> tuple[Any, Any]:
+    """(the bias added to the input projection, the bias kept inside each step).
 
-
-class _StepWeights(NamedTuple):
-    """The weights one direction of one layer (or a cell) uses at each time step."""
-
-    w_ih: Tensor  # (G * H, input size)
-    input_bias: Tensor | None  # added to the input projection (b_ih, plus b_hh except in GRU)
-    w_hh_t: Tensor  # W_hh transposed: (H_out, G * H)
-    b_hh: Tensor | None  # GRU only: b_hh stays inside the reset gate's product
-    w_hr_t: Tensor | None  # LSTM projection, transposed: (H, proj_size)
-
-
-def _step_weights(mode: str, w_ih: Tensor, w_hh: Tensor, b_ih: Any, b_hh: Any, w_hr: Any) -> Any:
-    """Prepare a step's weights once per forward (transposes are views, the bias sum one add)."""
-    if mode == "GRU":
-        input_bias = b_ih
-    else:  # the two biases are added together once instead of at every step
-        input_bias = None if b_ih is None else b_ih + b_hh
-        b_hh = None
-    return _StepWeights(w_ih, input_bias, w_hh.t(), b_hh, None if w_hr is None else w_hr.t())
-
-
-def _rnn_step(activation: Callable[[Tensor], Tensor]) -> Callable[..., tuple[Tensor, ...]]:
-    def step(x_proj: Tensor, state: tuple[Tensor, ...], w: _StepWeights) -> tuple[Tensor, ...]:
-        return (activation(addmm(x_proj, state[0], w.w_hh_t)),)
-
-    return step
-
-
-def _lstm_step(x_proj: Tensor, state: tuple[Tensor, ...], w: _StepWeights) -> tuple[Tensor, ...]:
-    h, c = state
-    h, c = lstm_gates(addmm(x_proj, h, w.w_hh_t), c)
-    if w.w_hr_t is not None:
-        h = h.matmul(w.w_hr_t)
-    return h, c
-
-
-def _gru_step(x_proj: Tensor, state: tuple[Tensor, ...], w: _StepWeights) -> tuple[Tensor, ...]:
-    (h,) = state
-    gh = h.matmul(w.w_hh_t) if w.b_hh is None else addmm(w.b_hh, h, w.w_hh_t)
-    return (gru_gates(x_proj, gh, h),)
-
-
-_STEPS = {
-    "RNN_TANH": _rnn_step(tanh),
-    "RNN_RELU": _rnn_step(F.relu),
-    "LSTM": _lstm_step,
-    "GRU": _gru_step,
-}
-
-
-# -- a whole sequence -------------------------------------------------------------------
-
-
-def _run_direction(
-    step: Callable[..., tuple[Tensor, ...]],
-    inputs: tuple[Tensor, ...],
-    state: tuple[Tensor, ...],
-    weights: _StepWeights,
-    reverse: bool,
-) -> tuple[list[Tensor], tuple[Tensor, ...]]:
-    """Run ``step`` over the time steps of one direction of one layer.
-
-    Args:
-        inputs: the input projection of each time step, (B_t, G * H); a packed
-            batch's B_t shrink over time (sequences sorted by decreasing length).
-        state: the initial state, each tensor (B_0, *).
-        reverse: walk the steps from the last to the first.
-
-    Returns:
-        The output of each step in time order, (B_t, H_out), and the final state,
-        each sequence's state after its own last step.
+    The two biases are added once to the input projection, except GRU's b_hh,
+    which the reset gate multiplies.
     """
-    outputs: list[Tensor] = [None] * len(inputs)  # type: ignore[list-item]
-    if reverse:  # the batch grows as earlier (longer-only) steps come in
-        initial, rows = state, inputs[-1].shape[0]
-        state = tuple(s[:rows] for s in initial)
-        for t in reversed(range(len(inputs))):
-            size = inputs[t].shape[0]
-            if size > rows:
-                state = tuple(cat([s, s0[rows:size]]) for s, s0 in zip(state, initial))
-                rows = size
-            state = step(inputs[t], state, weights)
-            outputs[t] = state[0]
-        return outputs, state
-    ended: list[tuple[Tensor, ...]] = []  # the rows whose sequences are over, last rows first
-    for t, x in enumerate(inputs):
-        size = x.shape[0]
-        if size < state[0].shape[0]:
-            ended.append(tuple(s[size:] for s in state))
-            state = tuple(s[:size] for s in state)
-        state = step(x, state, weights)
-        outputs[t] = state[0]
-    if ended:
-        state = tuple(cat(list(parts)) for parts in zip(state, *reversed(ended)))
-    return outputs, state
+    if mode == "GRU" or b_ih is None:
+        return b_ih, b_hh
+    return b_ih + b_hh, None
 
 
 class RNNBase(Module):
@@ -249,8 +158,7 @@ class RNNBase(Module):
         unbatched = False
         if packed:
             data, batch_sizes, sorted_indices, unsorted_indices = input
-            lengths = [int(b) for b in batch_sizes.tolist()]
-            time_dim = 0
+            sizes = tuple(int(b) for b in batch_sizes.tolist())
         else:
             data, sorted_indices, unsorted_indices = input, None, None
             if data.dim() not in (2, 3):
@@ -258,45 +166,53 @@ class RNNBase(Module):
                     f"{name}: Expected input to be 2D or 3D, got {data.dim()}D tensor instead"
                 )
             unbatched = data.dim() == 2
-            time_dim = 1 if self.batch_first and not unbatched else 0
             if unbatched:
                 data = data.unsqueeze(1)
-                time_dim = 0
-            lengths = [data.shape[1 - time_dim]] * data.shape[time_dim]
+            elif self.batch_first:
+                data = data.transpose(0, 1)
         self._check_input(data, packed)
-        batch = lengths[0] if lengths else 0
-        states = self._initial_states(hx, batch, data, unbatched, sorted_indices)
-        output, finals = self._run_layers(data, states, lengths, packed, time_dim)
+        if not packed:  # a padded batch is a packed one whose sequences all have length T
+            steps, batch = data.shape[0], data.shape[1]
+            sizes = (batch,) * steps
+            data = data.reshape(steps * batch, self.input_size)
+        states = self._initial_states(hx, sizes[0] if sizes else 0, data, unbatched, sorted_indices)
+        output, finals = self._run_layers(data, states, sizes)
         if unsorted_indices is not None:
             finals = tuple(f.index_select(1, unsorted_indices) for f in finals)
         if packed:
             output = rnn_utils.PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
-        elif unbatched:
-            output, finals = output.squeeze(1), tuple(f.squeeze(1) for f in finals)
+        else:
+            output = output.reshape(steps, batch, output.shape[-1])
+            if unbatched:
+                output, finals = output.squeeze(1), tuple(f.squeeze(1) for f in finals)
+            elif self.batch_first:
+                output = output.transpose(0, 1)
         return output, finals if self.mode == "LSTM" else finals[0]
 
     def _run_layers(
-        self,
-        data: Tensor,
-        states: tuple[Tensor, ...],
-        lengths: list[int],
-        packed: bool,
-        time_dim: int,
+        self, data: Tensor, states: tuple[Tensor, ...], batch_sizes: tuple[int, ...]
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
-        """All layers and directions: the last layer's output and the final states."""
-        step = _STEPS[self.mode]
+        """All layers and directions on a packed-layout input (T_total, input_size):
+        the last layer's output (T_total, D * H_out) and the final states."""
         finals: list[tuple[Tensor, ...]] = []
         layer_input = data
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(self._directions):
                 index = layer * self._directions + direction
-                weights = _step_weights(self.mode, *self._parameters_of(index))
-                projected = F.linear(layer_input, weights.w_ih, weights.input_bias)
-                inputs = projected.split(lengths) if packed else projected.unbind(time_dim)
-                initial = tuple(s[index] for s in states)
-                steps, final = _run_direction(step, inputs, initial, weights, direction == 1)
-                outputs.append(cat(steps) if packed else stack(steps, time_dim))
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._parameters_of(index)
+                input_bias, b_hh = _split_biases(self.mode, b_ih, b_hh)
+                output, final = recurrence(
+                    self.mode,
+                    F.linear(layer_input, w_ih, input_bias),  # all time steps: one GEMM
+                    tuple(s[index] for s in states),
+                    w_hh,
+                    b_hh,
+                    w_hr,
+                    batch_sizes,
+                    reverse=direction == 1,
+                )
+                outputs.append(output)
                 finals.append(final)
             layer_input = outputs[0] if len(outputs) == 1 else cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
@@ -650,11 +566,9 @@ class RNNCellBase(Module):
                     raise RuntimeError(
                         f"{name}: Expected {which} size {shape}, got {list(s.shape)}"
                     )
-        weights = _step_weights(
-            mode, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh, None
-        )
-        projected = F.linear(input, weights.w_ih, weights.input_bias)
-        state = _STEPS[mode](projected, state, weights)
+        input_bias, b_hh = _split_biases(mode, self.bias_ih, self.bias_hh)
+        projected = F.linear(input, self.weight_ih, input_bias)
+        state = CELLS[mode].step(projected, state, self.weight_hh, b_hh, None)
         return tuple(s.squeeze(0) for s in state) if unbatched else state
 
 
