@@ -1,9 +1,12 @@
-"""Fused gate ops of the recurrent cells (LSTM, GRU): one graph node a time step.
+"""The recurrent cells (RNN, LSTM, GRU): fused gate ops, and whole sequences as one op.
 
 A recurrent layer runs one small step per time step, so what costs is not the
 arithmetic but the number of ops: an LSTM step written with elementwise ops is
-a dozen graph nodes forward and a dozen backward. Here the pointwise part of a
-step is one :class:`Function` with a hand-written backward:
+a dozen graph nodes forward and a dozen backward. Two fused ops avoid that:
+
+- :class:`LSTMGates` and :class:`GRUGates` are the pointwise part of one step,
+  one graph node each with a hand-written backward (the cells ``nn.LSTMCell``
+  and ``nn.GRUCell`` use them):
 
     LSTM  gates (N, 4H) = x W_ih^T + b_ih + h W_hh^T + b_hh, split as i, f, g, o
           c' = sigmoid(f) * c + sigmoid(i) * tanh(g)
@@ -11,6 +14,11 @@ step is one :class:`Function` with a hand-written backward:
     GRU   gi (N, 3H) = x W_ih^T + b_ih and gh (N, 3H) = h W_hh^T + b_hh, split as r, z, n
           r = sigmoid(gi_r + gh_r),  z = sigmoid(gi_z + gh_z)
           n = tanh(gi_n + r * gh_n),  h' = (1 - z) * n + z * h
+
+- :class:`Recurrence` is a whole layer direction over every time step, one
+  graph node whose forward and backward loop over time on arrays (what
+  ``nn.LSTM`` and friends use): per step one GEMM with ``W_hh`` and the same
+  fused pointwise math.
 
 Each formula -- the forward and its derivative -- is written once, against a
 small "math" namespace, and runs on two kinds of numbers: on arrays, which is
@@ -349,12 +357,14 @@ class Recurrence(Function):
         bhh = None if b_hh is None else b_hh._data
         whr = None if w_hr is None else w_hr._data
         h_state = h0._data.copy()  # row k holds sequence k's latest state
-        c_state = None if c0 is None else c0._data.copy()
+        c_state: Any = None if c0 is None else c0._data.copy()
         output = xp.empty((x.shape[0], h_state.shape[1]), dtype=x.dtype)
         # The state each step read, kept for the backward (and W_hh's gradient).
         h_prev = xp.empty_like(output)
-        c_prev = None if c0 is None else xp.empty((x.shape[0], c_state.shape[1]), dtype=x.dtype)
-        h_raw = None if whr is None else xp.empty((x.shape[0], whr.shape[1]), dtype=x.dtype)
+        c_prev: Any = (
+            None if c0 is None else xp.empty((x.shape[0], c_state.shape[1]), dtype=x.dtype)
+        )
+        h_raw: Any = None if whr is None else xp.empty((x.shape[0], whr.shape[1]), dtype=x.dtype)
         saved = []
         for first, rows in _step_order(batch_sizes, reverse):
             here = slice(first, first + rows)
@@ -388,10 +398,10 @@ class Recurrence(Function):
         whr = None if w_hr is None else w_hr._data
         grad_out = grad_output._data
         grad_h_state = grad_h._data.copy()
-        grad_c_state = grad_c[0]._data.copy() if grad_c else None
+        grad_c_state: Any = grad_c[0]._data.copy() if grad_c else None
         grad_x = xp.empty_like(projected._data)
         grad_gh = grad_x if cell.mode != "GRU" else xp.empty_like(grad_x)
-        grad_h_out = None if whr is None else xp.empty_like(ctx.h_prev)  # of the projected h
+        grad_h_out: Any = None if whr is None else xp.empty_like(ctx.h_prev)  # of the projected h
         steps = _step_order(ctx.batch_sizes, ctx.reverse)
         for (first, rows), saved in zip(reversed(steps), reversed(ctx.step_saved)):
             here = slice(first, first + rows)

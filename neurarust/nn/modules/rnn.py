@@ -104,7 +104,10 @@ class RNNBase(Module):
             for direction in range(self._directions):
                 suffix = f"l{layer}" + ("_reverse" if direction else "")
                 in_size = input_size if layer == 0 else out_size * self._directions
-                shapes = {"weight_ih": (gate_size, in_size), "weight_hh": (gate_size, out_size)}
+                shapes: dict[str, tuple[int, ...]] = {
+                    "weight_ih": (gate_size, in_size),
+                    "weight_hh": (gate_size, out_size),
+                }
                 if bias:
                     shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
                 if proj_size:
@@ -179,15 +182,16 @@ class RNNBase(Module):
         output, finals = self._run_layers(data, states, sizes)
         if unsorted_indices is not None:
             finals = tuple(f.index_select(1, unsorted_indices) for f in finals)
+        result: Any = output
         if packed:
-            output = rnn_utils.PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
+            result = rnn_utils.PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
         else:
-            output = output.reshape(steps, batch, output.shape[-1])
+            result = output.reshape(steps, batch, output.shape[-1])
             if unbatched:
-                output, finals = output.squeeze(1), tuple(f.squeeze(1) for f in finals)
+                result, finals = result.squeeze(1), tuple(f.squeeze(1) for f in finals)
             elif self.batch_first:
-                output = output.transpose(0, 1)
-        return output, finals if self.mode == "LSTM" else finals[0]
+                result = result.transpose(0, 1)
+        return result, finals if self.mode == "LSTM" else finals[0]
 
     def _run_layers(
         self, data: Tensor, states: tuple[Tensor, ...], batch_sizes: tuple[int, ...]
