@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import neurarust
 
-from . import conv, core, models, ops
+from . import conv, core, models, ops, sequence
 from .harness import Measurement, load_torch
 
 WORKLOADS: dict[str, Callable[..., Measurement]] = {
@@ -30,6 +30,7 @@ WORKLOADS: dict[str, Callable[..., Measurement]] = {
     **models.WORKLOADS,
     **ops.WORKLOADS,
     **conv.WORKLOADS,
+    **sequence.WORKLOADS,
 }
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import neurarust
-from benchmarks import conv, models, run
+from benchmarks import conv, models, run, sequence
 
 
 def test_quick_run_reports_every_workload(tmp_path, capsys):
@@ -24,12 +24,25 @@ def test_unknown_workload_is_rejected():
         run.main(["no-such-workload"])
 
 
+def _image_batch(torch, channels, size):
+    """A batch of 4 random images and class targets."""
+    return torch.randn(4, channels, size, size), torch.randint(0, 10, (4,))
+
+
 @pytest.mark.parametrize(
-    "training, channels, size",
-    [(conv.lenet5_training, 1, 28), (conv.cifar_cnn_training, 3, 32)],
-    ids=["W2", "W3"],
+    "training, make_batch",
+    [
+        (conv.lenet5_training, lambda torch: _image_batch(torch, 1, 28)),
+        (conv.cifar_cnn_training, lambda torch: _image_batch(torch, 3, 32)),
+        (sequence.lstm_training, lambda torch: (torch.randn(6, 4, 64), torch.randint(0, 10, (4,)))),
+        (
+            sequence.encoder_training,
+            lambda torch: (torch.randn(4, 6, 128), torch.randint(0, 10, (4,))),
+        ),
+    ],
+    ids=["W2", "W3", "W4", "W5"],
 )
-def test_training_steps_match_torch(training, channels, size):
+def test_training_steps_match_torch(training, make_batch):
     """From the same weights and batch, neurarust and torch give the same losses over a
     few steps (the first checks the forward, the next the gradients and the update)."""
     torch = pytest.importorskip("torch")
@@ -37,7 +50,7 @@ def test_training_steps_match_torch(training, channels, size):
     theirs, their_optimizer = training(torch)
     ours, our_optimizer = training(neurarust)
     ours.load_state_dict({k: neurarust.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
-    inputs, targets = torch.randn(4, channels, size, size), torch.randint(0, 10, (4,))
+    inputs, targets = make_batch(torch)
     our_batch = neurarust.tensor(inputs.numpy()), neurarust.tensor(targets.numpy())
 
     def losses(lib, model, optimizer, batch):
