@@ -220,7 +220,10 @@ def scaled_dot_product_attention(
     """Attention of each query over the keys: ``softmax(q k^T * scale + mask) @ value``.
 
     Args:
-        query, key, value: the inputs (see Shapes); one floating dtype and device.
+        query: the queries (see Shapes); query, key and value share one floating
+            dtype and one device.
+        key: the keys.
+        value: the values.
         attn_mask: a bool mask (True: the key takes part) or a float mask of the
             query's dtype added to the scores; it broadcasts to ``(*, L, S)``.
         dropout_p: probability of zeroing each attention weight (the rest are
@@ -541,7 +544,8 @@ def multi_head_attention_forward(
     with ``out_proj_weight``/``out_proj_bias``.
 
     Args:
-        bias_k, bias_v: ``(1, 1, E)`` key and value appended to every sequence.
+        bias_k: a ``(1, 1, E)`` key appended to every sequence.
+        bias_v: a ``(1, 1, E)`` value appended to every sequence.
         add_zero_attn: append a key and value of zeros (after ``bias_k``/``bias_v``).
         dropout_p: dropout on the attention weights, only when ``training``.
         key_padding_mask: ``(N, S)`` (``(S,)`` unbatched); bool (True: ignore that
@@ -549,8 +553,8 @@ def multi_head_attention_forward(
         need_weights: also return the attention weights (after dropout).
         attn_mask: ``(L, S)`` or ``(N * num_heads, L, S)``; bool (True: may not
             attend) or float (added).
-        static_k, static_v: ``(N * num_heads, S, head_dim)`` keys and values used
-            instead of the projected ones.
+        static_k: ``(N * num_heads, S, head_dim)`` keys used instead of the projected ones.
+        static_v: ``(N * num_heads, S, head_dim)`` values used instead of the projected ones.
         average_attn_weights: average the returned weights over the heads.
         is_causal: a hint that ``attn_mask`` is the causal mask (it must be given);
             with ``need_weights=False`` and no ``key_padding_mask`` the causal mask

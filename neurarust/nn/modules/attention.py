@@ -40,9 +40,11 @@ class MultiheadAttention(Module):
         add_bias_kv: learn a key and a value (``bias_k``, ``bias_v``) appended to
             every key and value sequence.
         add_zero_attn: append a key and a value of zeros to every sequence.
-        kdim, vdim: feature sizes of the keys and values (default ``embed_dim``).
+        kdim: the feature size of the keys (default ``embed_dim``).
+        vdim: the feature size of the values (default ``embed_dim``).
         batch_first: inputs and output are ``(N, L, E)`` instead of ``(L, N, E)``.
-        device, dtype: where and of what dtype the parameters are created.
+        device: where the parameters are created.
+        dtype: the dtype they are created with.
 
     Attributes:
         in_proj_weight: ``(3 * E, E)``, the query, key and value projections stacked,
