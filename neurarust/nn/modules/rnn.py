@@ -14,11 +14,13 @@ parameter drawn uniformly in ``±1/sqrt(hidden_size)``.
 How a layer runs, per layer and direction (see docs/design.md):
 
 1. the input projection of every time step is one GEMM, ``x W_ih^T + b``;
-2. each time step is then one GEMM with ``W_hh`` and one fused gate op
-   (:mod:`neurarust.ops.recurrent`), so backpropagation through time walks
-   two graph nodes a step;
-3. a :class:`~neurarust.nn.utils.rnn.PackedSequence` runs the same loop with a
-   batch that shrinks as sequences end (they are sorted by decreasing length).
+2. the recurrence over all time steps is one graph node,
+   :func:`neurarust.ops.recurrent.recurrence`, which loops over time on arrays
+   (one GEMM with ``W_hh`` and one fused gate update a step), forward and
+   backward;
+3. a padded batch runs as a :class:`~neurarust.nn.utils.rnn.PackedSequence`
+   whose sequences all have the same length: one code path, where a packed
+   batch shrinks as sequences end (they are sorted by decreasing length).
 """
 
 from __future__ import annotations
