@@ -164,6 +164,7 @@ def test_unbatched_input_matches_torch(rng, name, with_state):
 
 
 @needs_torch
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")
 @pytest.mark.parametrize("name", LAYERS)
 def test_without_bias_and_in_float32(rng, name):
     theirs = build(torch.nn, name, torch.float32, bias=False, num_layers=2)
