@@ -16,8 +16,9 @@ from .models import Adam, time_training
 
 def lstm_classifier(lib: ModuleType) -> Any:
     """W4's model: LSTM(64, 128), its last hidden state -> Linear(128, 10)."""
+    module: Any = lib.nn.Module
 
-    class LSTMClassifier(lib.nn.Module):
+    class LSTMClassifier(module):
         def __init__(self) -> None:
             super().__init__()
             self.lstm = lib.nn.LSTM(64, 128)
@@ -33,8 +34,9 @@ def lstm_classifier(lib: ModuleType) -> Any:
 def encoder_classifier(lib: ModuleType) -> Any:
     """W5's model: TransformerEncoderLayer(128, 4, 512, dropout 0, batch_first), mean
     over the sequence -> Linear(128, 10)."""
+    module: Any = lib.nn.Module
 
-    class EncoderClassifier(lib.nn.Module):
+    class EncoderClassifier(module):
         def __init__(self) -> None:
             super().__init__()
             self.encoder = lib.nn.TransformerEncoderLayer(
