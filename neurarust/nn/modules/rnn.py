@@ -260,7 +260,7 @@ class RNNBase(Module):
         """The initial states, zeros by default, checked and put in the batch's order."""
         sizes = self._state_sizes(batch)
         if hx is None:
-            return tuple(zeros(size, dtype=data.dtype, device=data.device) for size in sizes)
+            return _zero_states(sizes, data)
         states = _as_state_tuple(self.mode, hx)
         expected_dim = 2 if unbatched else 3
         if any(s.dim() != expected_dim for s in states):
@@ -273,10 +273,7 @@ class RNNBase(Module):
             )
         if unbatched:
             states = tuple(s.unsqueeze(1) for s in states)
-        for k, (s, size) in enumerate(zip(states, sizes)):
-            if tuple(s.shape) != size:
-                which = f"hidden[{k}]" if len(sizes) == 2 else "hidden"
-                raise RuntimeError(f"Expected {which} size {size}, got {list(s.shape)}")
+        _check_state_shapes("", states, sizes)
         if sorted_indices is not None:
             states = tuple(s.index_select(1, sorted_indices) for s in states)
         return states
@@ -287,6 +284,21 @@ def _reset_uniform(module: Any) -> None:
     bound = 1.0 / math.sqrt(module.hidden_size)
     for weight in module.parameters():
         init.uniform_(weight, -bound, bound)
+
+
+def _zero_states(sizes: list[Any], like: Tensor) -> tuple[Tensor, ...]:
+    """The default initial states: zeros of each size, with ``like``'s dtype and device."""
+    return tuple(zeros(size, dtype=like.dtype, device=like.device) for size in sizes)
+
+
+def _check_state_shapes(prefix: str, states: tuple[Tensor, ...], sizes: list[Any]) -> None:
+    """PyTorch's RuntimeError when a given state's shape is not the expected one."""
+    for k, (state, size) in enumerate(zip(states, sizes)):
+        if tuple(state.shape) != tuple(size):
+            which = f"hidden[{k}]" if len(sizes) == 2 else "hidden"
+            raise RuntimeError(
+                f"{prefix}Expected {which} size {tuple(size)}, got {list(state.shape)}"
+            )
 
 
 def _as_state_tuple(mode: str, hx: Any) -> tuple[Tensor, ...]:
@@ -556,22 +568,14 @@ class RNNCellBase(Module):
         unbatched = input.dim() == 1
         if unbatched:
             input = input.unsqueeze(0)
-        shape = (input.shape[0], self.hidden_size)
+        sizes = [(input.shape[0], self.hidden_size)] * (2 if mode == "LSTM" else 1)
         if hx is None:
-            state: tuple[Tensor, ...] = tuple(
-                zeros(shape, dtype=input.dtype, device=input.device)
-                for _ in range(2 if mode == "LSTM" else 1)
-            )
+            state = _zero_states(sizes, input)
         else:
             state = _as_state_tuple(mode, hx)
             if unbatched:
                 state = tuple(s.unsqueeze(0) for s in state)
-            for k, s in enumerate(state):
-                if tuple(s.shape) != shape:
-                    which = f"hidden[{k}]" if len(state) == 2 else "hidden"
-                    raise RuntimeError(
-                        f"{name}: Expected {which} size {shape}, got {list(s.shape)}"
-                    )
+            _check_state_shapes(f"{name}: ", state, sizes)
         input_bias, b_hh = _split_biases(mode, self.bias_ih, self.bias_hh)
         projected = F.linear(input, self.weight_ih, input_bias)
         state = CELLS[mode].step(projected, state, self.weight_hh, b_hh, None)
