@@ -2,7 +2,7 @@
 
 Every function here is an op of ``neurarust.ops``; the nn-only families
 (activations, attention, convolution, pooling, padding, normalization, dropout, layers,
-resampling) are exported here rather than at ``neurarust.*``.
+losses, resampling) are exported here rather than at ``neurarust.*``.
 """
 
 from importlib import import_module  # noqa: E402
@@ -10,8 +10,10 @@ from importlib import import_module  # noqa: E402
 from ..ops.activation import *  # noqa: F403
 from ..ops.attention import *  # noqa: F403
 from ..ops.conv import *  # noqa: F403
+from ..ops.distance import *  # noqa: F403
 from ..ops.dropout import *  # noqa: F403
 from ..ops.layers import *  # noqa: F403
+from ..ops.loss import *  # noqa: F403
 from ..ops.normalization import *  # noqa: F403
 from ..ops.padding import *  # noqa: F403
 from ..ops.pooling import *  # noqa: F403
@@ -23,8 +25,10 @@ _FAMILIES = (
     "activation",
     "attention",
     "conv",
+    "distance",
     "dropout",
     "layers",
+    "loss",
     "normalization",
     "padding",
     "pooling",

@@ -11,6 +11,7 @@ from .comparison import *  # noqa: F403
 from .conversion import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .decompositions import *  # noqa: F403
+from .distance import *  # noqa: F403
 from .elementwise import *  # noqa: F403
 from .indexing import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -29,6 +30,7 @@ _FAMILIES = (
     "conversion",
     "creation",
     "decompositions",
+    "distance",
     "elementwise",
     "indexing",
     "linalg",

@@ -6,11 +6,13 @@ from .activation import *  # noqa: F403
 from .attention import *  # noqa: F403
 from .container import *  # noqa: F403
 from .conv import *  # noqa: F403
+from .distance import *  # noqa: F403
 from .dropout import *  # noqa: F403
 from .flatten import *  # noqa: F403
 from .fold import *  # noqa: F403
 from .lazy import *  # noqa: F403
 from .linear import *  # noqa: F403
+from .loss import *  # noqa: F403
 from .module import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .padding import *  # noqa: F403
@@ -40,5 +42,7 @@ _FAMILIES = (
     "rnn",
     "attention",
     "transformer",
+    "distance",
+    "loss",
 )
 __all__ = [name for family in _FAMILIES for name in import_module(f".{family}", __name__).__all__]
