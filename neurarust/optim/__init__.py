@@ -15,6 +15,7 @@ from .lbfgs import *  # noqa: F403
 from .nadam import *  # noqa: F403
 from .optimizer import *  # noqa: F403
 from .radam import *  # noqa: F403
+from .regularization import *  # noqa: F403
 from .rmsprop import *  # noqa: F403
 from .sgd import *  # noqa: F403
 
@@ -31,6 +32,7 @@ _ALGORITHMS = (
     "adafactor",
     "lamb",
     "lbfgs",
+    "regularization",
 )
 __all__ = [
     name for module in _ALGORITHMS for name in import_module(f".{module}", __name__).__all__
