@@ -10,6 +10,7 @@ from .adafactor import *  # noqa: F403
 from .adagrad import *  # noqa: F403
 from .adam import *  # noqa: F403
 from .adamax import *  # noqa: F403
+from .diagnostics import *  # noqa: F403
 from .lamb import *  # noqa: F403
 from .lbfgs import *  # noqa: F403
 from .nadam import *  # noqa: F403
@@ -33,6 +34,7 @@ _ALGORITHMS = (
     "lamb",
     "lbfgs",
     "regularization",
+    "diagnostics",
 )
 __all__ = [
     name for module in _ALGORITHMS for name in import_module(f".{module}", __name__).__all__
