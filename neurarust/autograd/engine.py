@@ -219,7 +219,8 @@ def _add_gradient(buffers: dict[Function, list[Any]], node: Function, nr: int, g
     elif held._requires_grad or grad._requires_grad:  # create_graph: record the sum
         slots[nr] = held + grad
     else:  # plain arrays: skip the op machinery on this hot path
-        slots[nr] = Tensor._make(held._data + grad._data, held.device)
+        total = held._data + grad._data  # NumPy gives a scalar for two 0-d arrays:
+        slots[nr] = Tensor._make(held.backend.xp.asarray(total), held.device)
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:
