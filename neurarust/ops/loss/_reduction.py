@@ -31,7 +31,7 @@ def legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
         "size_average and reduce args will be deprecated, please use "
         f"reduction='{reduction}' instead.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=4,  # the user's call: loss -> resolve_reduction -> here
     )
     return reduction
 
