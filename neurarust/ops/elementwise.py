@@ -1030,6 +1030,24 @@ class Clamp(Function):
         return ga, gl, gh
 
 
+class ClampMinKeepGradient(Function):
+    """``max(x, low)`` whose gradient is that of ``x`` itself: a clamp autograd never sees.
+
+    PyTorch clamps a few internal quantities in place under ``no_grad`` (the norms
+    of ``cosine_similarity``, the variance of ``gaussian_nll_loss``), so a value
+    below ``low`` is replaced in the forward yet differentiated as if unclamped.
+    Internal (not exported): those ops use it to match PyTorch's gradients.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Tensor, low: float) -> Any:
+        return x.backend.xp.maximum(x._data, low)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
+        return grad, None
+
+
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """Each element limited to ``[min, max]``: ``minimum(maximum(input, min), max)``.
 

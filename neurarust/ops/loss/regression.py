@@ -13,10 +13,10 @@ two sizes differ, as PyTorch does, since that is usually a mistake (a target of
 shape ``(N,)`` against predictions of shape ``(N, 1)`` gives an ``(N, N)`` loss).
 
 Most losses are a few neurarust ops, so autograd gives their gradients and
-double backward. Two small Functions do what no op does: :class:`Huber` (one
-node for smooth L1 and Huber, whose derivative is the clamped difference) and
-:class:`ClampedVariance` (the gaussian loss clamps ``var`` from below but, like
-PyTorch, which clamps under ``no_grad``, passes its gradient through unchanged).
+double backward. :class:`Huber` is one node for smooth L1 and Huber, whose
+derivative is the clamped difference. The gaussian loss clamps ``var`` from below
+but, like PyTorch (which clamps under ``no_grad``), passes its gradient through
+unchanged: :class:`~neurarust.ops.elementwise.ClampMinKeepGradient`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from ...dtypes import result_type
 from ...tensor import Tensor
 from .._util import check_broadcastable, check_same_device, require_tensor
 from ..creation import ones_like
+from ..elementwise import ClampMinKeepGradient
 from ._reduction import reduce_loss, resolve_reduction
 
 __all__ = [
@@ -385,22 +386,6 @@ def poisson_nll_loss(
     return reduce_loss(loss, reduction)
 
 
-class ClampedVariance(Function):
-    """``var`` clamped from below at ``eps``, with the identity as gradient.
-
-    PyTorch's gaussian_nll_loss clamps ``var`` in place under ``no_grad``, so
-    a variance below ``eps`` still gets the gradient computed at ``eps``.
-    """
-
-    @staticmethod
-    def forward(ctx: Any, var: Tensor, eps: float) -> Any:
-        return var.backend.xp.maximum(var._data, eps)
-
-    @staticmethod
-    def backward(ctx: Any, grad: Tensor) -> tuple[Any, ...]:
-        return grad, None
-
-
 def _variance_like(input: Tensor, var: Any) -> Tensor:
     """``var`` (a number or a tensor) checked as PyTorch checks it, shaped to broadcast
     with ``input``: one fewer dimension gets a trailing 1."""
@@ -461,7 +446,7 @@ def gaussian_nll_loss(
     """
     reduction = resolve_reduction("gaussian_nll_loss", reduction)
     _check_pair("gaussian_nll_loss", input, target)
-    variance = ClampedVariance.apply(_variance_like(input, var), eps)
+    variance = ClampMinKeepGradient.apply(_variance_like(input, var), eps)
     loss = 0.5 * (variance.log() + (input - target).square() / variance)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
