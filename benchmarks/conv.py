@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from .harness import Measurement, median_seconds
-from .models import SGD, Adam, time_training, train_step
+from .models import time_training, train_step
 
 
 def _ms(step: Any, quick: bool) -> Measurement:
@@ -92,16 +92,16 @@ def cifar_cnn(lib: ModuleType) -> Any:
     )  # fmt: skip
 
 
-def lenet5_training(lib: ModuleType) -> tuple[Any, Adam]:
+def lenet5_training(lib: ModuleType) -> tuple[Any, Any]:
     """W2's model and optimizer: LeNet-5 with Adam (lr 1e-3)."""
     model = lenet5(lib)
-    return model, Adam(lib, model.parameters(), lr=1e-3)
+    return model, lib.optim.Adam(model.parameters(), lr=1e-3)
 
 
-def cifar_cnn_training(lib: ModuleType) -> tuple[Any, SGD]:
+def cifar_cnn_training(lib: ModuleType) -> tuple[Any, Any]:
     """W3's model and optimizer: the small CIFAR CNN with SGD (lr 0.01, momentum 0.9)."""
     model = cifar_cnn(lib)
-    return model, SGD(lib, model.parameters(), lr=0.01, momentum=0.9)
+    return model, lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
 
 def _images(lib: ModuleType, batch: int, channels: int, size: int) -> tuple[Any, Any]:
@@ -117,7 +117,7 @@ def w2_lenet5(lib: ModuleType, quick: bool) -> Measurement:
     return time_training(lib, *lenet5_training(lib), *_images(lib, batch, 1, 28), quick)
 
 
-def _w3_setup(lib: ModuleType, batch: int) -> tuple[Any, SGD, Any, Any]:
+def _w3_setup(lib: ModuleType, batch: int) -> tuple[Any, Any, Any, Any]:
     """W3's model, optimizer and a random (batch, 3, 32, 32) batch."""
     lib.manual_seed(0)
     return (*cifar_cnn_training(lib), *_images(lib, batch, 3, 32))

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import neurarust
 
-from . import conv, core, models, ops, sequence
+from . import conv, core, losses, models, ops, optim, sequence
 from .harness import Measurement, load_torch
 
 WORKLOADS: dict[str, Callable[..., Measurement]] = {
@@ -31,6 +31,8 @@ WORKLOADS: dict[str, Callable[..., Measurement]] = {
     **ops.WORKLOADS,
     **conv.WORKLOADS,
     **sequence.WORKLOADS,
+    **losses.WORKLOADS,
+    **optim.WORKLOADS,
 }
 
 

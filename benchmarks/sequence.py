@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from .harness import Measurement
-from .models import Adam, time_training
+from .models import time_training
 
 
 def lstm_classifier(lib: ModuleType) -> Any:
@@ -50,16 +50,16 @@ def encoder_classifier(lib: ModuleType) -> Any:
     return EncoderClassifier()
 
 
-def lstm_training(lib: ModuleType) -> tuple[Any, Adam]:
+def lstm_training(lib: ModuleType) -> tuple[Any, Any]:
     """W4's model and its optimizer, Adam (lr 1e-3)."""
     model = lstm_classifier(lib)
-    return model, Adam(lib, model.parameters(), lr=1e-3)
+    return model, lib.optim.Adam(model.parameters(), lr=1e-3)
 
 
-def encoder_training(lib: ModuleType) -> tuple[Any, Adam]:
+def encoder_training(lib: ModuleType) -> tuple[Any, Any]:
     """W5's model and its optimizer, AdamW (lr 1e-3, weight decay 0.01, torch's default)."""
     model = encoder_classifier(lib)
-    return model, Adam(lib, model.parameters(), lr=1e-3, weight_decay=0.01)
+    return model, lib.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
 
 
 def w4_lstm(lib: ModuleType, quick: bool) -> Measurement:

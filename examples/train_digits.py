@@ -5,9 +5,7 @@ perceptron built from ``neurarust.nn`` layers, exactly as in PyTorch:
 
     Sequential(Linear(64, 32), Tanh(), Linear(32, 10)),   loss = cross-entropy
 
-trained with plain gradient descent on mini-batches (the loss and the update
-are written out here; ``nn.CrossEntropyLoss`` and ``optim.SGD`` will shorten
-them). It prints the test accuracy (about 99%) after a few seconds on a
+trained with ``nn.CrossEntropyLoss`` and ``optim.SGD`` on mini-batches. It prints the test accuracy (about 99%) after a few seconds on a
 laptop CPU.
 
 Run:  pip install -e ".[examples]" && python examples/train_digits.py
@@ -43,12 +41,6 @@ def build_model() -> nn.Module:
     return nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
 
 
-def cross_entropy(logits: nr.Tensor, labels: nr.Tensor) -> nr.Tensor:
-    """Mean negative log-likelihood of the true labels."""
-    one_hot = labels.unsqueeze(1) == nr.arange(logits.shape[1])
-    return -(logits.log_softmax(dim=1) * one_hot).sum(dim=1).mean()
-
-
 def accuracy(model: nn.Module, x: nr.Tensor, y: nr.Tensor) -> float:
     model.eval()
     with nr.no_grad():
@@ -59,17 +51,17 @@ def main(epochs: int = 30, batch_size: int = 64, lr: float = 0.5) -> float:
     nr.manual_seed(0)
     x_train, y_train, x_test, y_test = load_data()
     model = build_model()
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = nr.optim.SGD(model.parameters(), lr=lr)
     for epoch in range(epochs):
         model.train()
         order = nr.randperm(len(x_train))
         for start in range(0, len(x_train), batch_size):
             batch = order[start : start + batch_size]
-            loss = cross_entropy(model(x_train[batch]), y_train[batch])
-            model.zero_grad()
+            loss = loss_fn(model(x_train[batch]), y_train[batch])
+            optimizer.zero_grad()
             loss.backward()
-            with nr.no_grad():
-                for p in model.parameters():
-                    p -= lr * p.grad
+            optimizer.step()
         if epoch % 10 == 9:
             print(f"epoch {epoch + 1:2d}  loss {loss.item():.4f}")
     test_accuracy = accuracy(model, x_test, y_test)
