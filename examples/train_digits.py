@@ -5,8 +5,8 @@ perceptron built from ``neurarust.nn`` layers, exactly as in PyTorch:
 
     Sequential(Linear(64, 32), Tanh(), Linear(32, 10)),   loss = cross-entropy
 
-trained with ``nn.CrossEntropyLoss`` and ``optim.SGD`` on mini-batches. It prints the test accuracy (about 99%) after a few seconds on a
-laptop CPU.
+trained with ``nn.CrossEntropyLoss`` and ``optim.SGD`` on mini-batches. It
+prints the test accuracy (about 99%) after a few seconds on a laptop CPU.
 
 Run:  pip install -e ".[examples]" && python examples/train_digits.py
 """
