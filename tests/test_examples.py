@@ -20,3 +20,13 @@ def test_train_digits_reaches_high_accuracy():
     pytest.importorskip("sklearn")
     example = load_example("train_digits")
     assert example.main(epochs=10) > 0.9
+
+
+def test_compare_optimizers_runs_every_optimizer_on_both_problems():
+    pytest.importorskip("sklearn")
+    example = load_example("compare_optimizers")
+    results = example.main(steps=3, plot=None)
+    for problem in results.values():
+        assert set(problem) == set(example.OPTIMIZERS)
+        for final_loss, _lr, curve in problem.values():
+            assert len(curve) == 3 and final_loss == curve[-1] < float("inf")
