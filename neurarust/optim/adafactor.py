@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .adam import _count_step, _init_state, _update_first_moment
-from .sgd import _new_state, _PerParameterOptimizer
+from ._update import _count_step, _init_state, _new_state, _PerParameterOptimizer, _update_average
 
 __all__ = ["Adafactor"]
 
@@ -29,7 +28,7 @@ def _mean_square(xp: Any, x: Any, axis: int) -> Any:
 
 def _move_towards(xp: Any, average: Any, target: Any, weight: float) -> None:
     """``average = average + weight * (target - average)``, in place (PyTorch's lerp)."""
-    _update_first_moment(xp, average, target, 1 - weight, xp.empty_like(average))
+    _update_average(xp, average, target, 1 - weight, xp.empty_like(average))
 
 
 class Adafactor(_PerParameterOptimizer):

@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .adam import _count_step, _init_state
-from .sgd import (
+from ._update import (
     _check_lr,
     _check_non_negative,
+    _count_step,
     _gradient,
+    _init_state,
     _new_state,
     _PerParameterOptimizer,
     _reject_unsupported,

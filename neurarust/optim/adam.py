@@ -1,22 +1,23 @@
 """Adam and AdamW (``torch.optim.Adam``, ``torch.optim.AdamW``), and what the other Adam
-variants (Adamax, NAdam, RAdam) reuse: their option checks, their lazily created state
-and the running averages of the gradient."""
+variants (Adamax, NAdam, RAdam, LAMB) reuse: their option checks, their weight decay
+and their two running averages."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from ..dtypes import get_default_dtype
-from ..ops.creation import tensor
 from ..tensor import Tensor
-from .sgd import (
+from ._update import (
     _check_lr,
     _check_non_negative,
+    _count_step,
     _gradient,
-    _new_state,
+    _init_state,
     _PerParameterOptimizer,
     _reject_unsupported,
+    _update_average,
+    _update_square_average,
 )
 
 __all__ = ["Adam", "AdamW"]
@@ -37,23 +38,10 @@ def _check_adam_options(
     _check_non_negative("weight_decay value", weight_decay)
 
 
-def _init_state(
-    state: dict[str, Any], param: Tensor, arrays: tuple[str, ...], **scalars: float
-) -> None:
-    """Create a parameter's state at its first step, as PyTorch lays it out: ``"step"``
-    (a 0-d tensor of the default float dtype, kept on the CPU), the given 0-d
-    ``scalars``, then zero arrays shaped like the parameter named by ``arrays``."""
-    state["step"] = tensor(0.0, dtype=get_default_dtype())
-    for name, value in scalars.items():
-        state[name] = tensor(value, dtype=get_default_dtype())
-    for name in arrays:
-        state[name] = _new_state(param, param.backend.xp.zeros_like(param._data))
-
-
 def _decayed_gradient(param: Tensor, group: dict[str, Any], lr: float) -> Any:
     """Apply the group's weight decay and return the gradient array to follow: decoupled
     decay shrinks the parameter in place (``p *= 1 - lr * weight_decay``), L2 decay is
-    added to the gradient (see :func:`~neurarust.optim.sgd._gradient`)."""
+    added to the gradient (see :func:`~neurarust.optim._update._gradient`)."""
     weight_decay = group["weight_decay"]
     if group["decoupled_weight_decay"]:
         if weight_decay != 0:
@@ -62,43 +50,14 @@ def _decayed_gradient(param: Tensor, group: dict[str, Any], lr: float) -> Any:
     return _gradient(param, weight_decay, group["maximize"])
 
 
-def _count_step(state: dict[str, Any]) -> float:
-    """Add one to the parameter's step count (in place, in its float dtype, as PyTorch);
-    the new count."""
-    step = state["step"]._data
-    step += 1
-    return float(step)
-
-
-def _update_first_moment(xp: Any, exp_avg: Any, grad: Any, beta1: float, scratch: Any) -> None:
-    """``exp_avg = lerp(exp_avg, grad, w) = exp_avg + w * (grad - exp_avg)`` with
-    ``w = 1 - beta1``, in place (``scratch``: an array shaped like them, overwritten).
-
-    As PyTorch's ``lerp``, a weight of 0.5 or more is measured from the other end,
-    ``grad - (1 - w) * (grad - exp_avg)``, which rounds less.
-    """
-    weight = 1 - beta1
-    xp.subtract(grad, exp_avg, out=scratch)
-    if weight < 0.5:
-        scratch *= weight
-        exp_avg += scratch
-    else:
-        scratch *= 1 - scratch.dtype.type(weight)  # 1 - w in the array's precision
-        xp.subtract(grad, scratch, out=exp_avg)
-
-
 def _update_moments(
     xp: Any, state: dict[str, Any], grad: Any, betas: tuple[float, float], scratch: Any
 ) -> None:
     """The running averages of the gradient (``exp_avg``) and of its square
     (``exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * grad * grad``), in place."""
     beta1, beta2 = betas
-    _update_first_moment(xp, state["exp_avg"]._data, grad, beta1, scratch)
-    exp_avg_sq = state["exp_avg_sq"]._data
-    exp_avg_sq *= beta2
-    xp.multiply(grad, 1 - beta2, out=scratch)
-    scratch *= grad
-    exp_avg_sq += scratch
+    _update_average(xp, state["exp_avg"]._data, grad, beta1, scratch)
+    _update_square_average(xp, state["exp_avg_sq"]._data, grad, beta2, scratch)
 
 
 # --- Adam ------------------------------------------------------------------------------------

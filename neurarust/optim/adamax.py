@@ -6,8 +6,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .adam import _check_adam_options, _count_step, _init_state, _update_first_moment
-from .sgd import _gradient, _PerParameterOptimizer, _reject_unsupported
+from ._update import (
+    _count_step,
+    _gradient,
+    _init_state,
+    _PerParameterOptimizer,
+    _reject_unsupported,
+    _update_average,
+)
+from .adam import _check_adam_options
 
 __all__ = ["Adamax"]
 
@@ -85,7 +92,7 @@ class Adamax(_PerParameterOptimizer):
         scratch = xp.empty_like(param._data)
         exp_avg = state["exp_avg"]._data
         exp_inf = state["exp_inf"]._data
-        _update_first_moment(xp, exp_avg, grad, beta1, scratch)
+        _update_average(xp, exp_avg, grad, beta1, scratch)
         exp_inf *= beta2
         norm = xp.abs(grad, out=scratch)
         norm += group["eps"]

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .adam import _check_adam_options, _count_step, _init_state, _update_moments
-from .sgd import _PerParameterOptimizer
+from ._update import _count_step, _init_state, _PerParameterOptimizer
+from .adam import _check_adam_options, _update_moments
 
 __all__ = ["LAMB"]
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from ..tensor import Tensor
+from ._update import _check_lr, _new_state
 from .optimizer import Optimizer
-from .sgd import _check_lr, _new_state
 
 __all__ = ["LBFGS"]
 

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .adam import (
-    _check_adam_options,
+from ._update import (
+    _check_non_negative,
     _count_step,
-    _decayed_gradient,
     _init_state,
-    _update_moments,
+    _PerParameterOptimizer,
+    _reject_unsupported,
 )
-from .sgd import _check_non_negative, _PerParameterOptimizer, _reject_unsupported
+from .adam import _check_adam_options, _decayed_gradient, _update_moments
 
 __all__ = ["NAdam"]
 

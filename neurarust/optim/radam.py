@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .adam import _check_adam_options, _count_step, _decayed_gradient, _init_state, _update_moments
-from .sgd import _PerParameterOptimizer, _reject_unsupported
+from ._update import _count_step, _init_state, _PerParameterOptimizer, _reject_unsupported
+from .adam import _check_adam_options, _decayed_gradient, _update_moments
 
 __all__ = ["RAdam"]
 

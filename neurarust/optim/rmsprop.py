@@ -1,5 +1,5 @@
 """RMSprop (``torch.optim.RMSprop``): divide each step by a running root mean square of
-recent gradients; and the running average of squares that Adadelta shares with it."""
+recent gradients."""
 
 from __future__ import annotations
 
@@ -7,25 +7,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .adam import _count_step, _init_state, _update_first_moment
-from .sgd import (
+from ._update import (
     _check_lr,
     _check_non_negative,
+    _count_step,
     _gradient,
+    _init_state,
     _PerParameterOptimizer,
     _reject_unsupported,
+    _update_average,
+    _update_square_average,
 )
 
 __all__ = ["RMSprop"]
-
-
-def _update_square_average(xp: Any, average: Any, values: Any, decay: float, scratch: Any) -> None:
-    """``average = decay * average + (1 - decay) * values * values``, in place
-    (``scratch``: an array shaped like them, overwritten)."""
-    average *= decay
-    xp.multiply(values, 1 - decay, out=scratch)
-    scratch *= values
-    average += scratch
 
 
 class RMSprop(_PerParameterOptimizer):
@@ -124,7 +118,7 @@ class RMSprop(_PerParameterOptimizer):
         _update_square_average(xp, square_avg, grad, alpha, scratch)
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
-            _update_first_moment(xp, grad_avg, grad, alpha, scratch)  # lerp, weight 1 - alpha
+            _update_average(xp, grad_avg, grad, alpha, scratch)  # lerp, weight 1 - alpha
             avg = xp.multiply(grad_avg, grad_avg, out=scratch)
             xp.subtract(square_avg, avg, out=avg)
             xp.sqrt(avg, out=avg)

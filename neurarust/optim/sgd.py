@@ -1,84 +1,24 @@
-"""Stochastic gradient descent (``torch.optim.SGD``), and the option checks and gradient
-preparation that the other optimizers of this package share with it."""
+"""Stochastic gradient descent (``torch.optim.SGD``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from ._update import (
+    _check_lr,
+    _check_non_negative,
+    _gradient,
+    _new_state,
+    _PerParameterOptimizer,
+    _reject_unsupported,
+)
 
 __all__ = ["SGD"]
 
 
-# --- shared by the optimizers of this package ------------------------------------------------
-
-
-def _check_lr(lr: float | Tensor) -> None:
-    """PyTorch's checks of a learning rate: non-negative, one element if a Tensor."""
-    if isinstance(lr, Tensor) and lr.numel() != 1:
-        raise ValueError("Tensor lr must be 1-element")
-    _check_non_negative("learning rate", lr)
-
-
-def _check_non_negative(what: str, value: Any) -> None:
-    """``ValueError("Invalid <what>: <value>")``, PyTorch's message, if ``value < 0``."""
-    if not 0.0 <= value:
-        raise ValueError(f"Invalid {what}: {value}")
-
-
-def _reject_unsupported(optimizer: str, **flags: bool | None) -> None:
-    """Refuse the options that ask for another implementation than the single-tensor one
-    (``fused``, ``capturable``, ``differentiable``); ``foreach`` is accepted and ignored."""
-    for flag, value in flags.items():
-        if value:
-            raise NotImplementedError(
-                f"{optimizer}: {flag}=True is not supported (neurarust has one implementation "
-                f"of each optimizer, the single-tensor one); leave {flag} at its default"
-            )
-
-
-def _gradient(param: Tensor, weight_decay: float, maximize: bool) -> Any:
-    """The gradient array an update follows: ``-grad`` when maximizing, plus
-    ``weight_decay * param`` (L2 decay). ``param.grad`` itself is never changed: when
-    either option is on, the result is a new array (the caller may write to it)."""
-    grad = param.grad._data  # type: ignore[union-attr]
-    if weight_decay == 0:
-        return -grad if maximize else grad
-    decayed = param._data * weight_decay
-    if maximize:
-        decayed -= grad
-    else:
-        decayed += grad
-    return decayed
-
-
-def _new_state(param: Tensor, data: Any) -> Tensor:
-    """A state tensor on ``param``'s device wrapping the backend array ``data``."""
-    return Tensor._make(data, param.device)
-
-
-class _PerParameterOptimizer(Optimizer):
-    """An optimizer whose step updates each parameter on its own: subclasses write
-    ``_update(param, group)``, called for every parameter that has a gradient."""
-
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update the parameters once; returns ``closure()``'s loss if a closure is given."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            for p in self._params_with_grad(group):
-                self._update(p, group)
-        return loss
-
-    def _update(self, param: Tensor, group: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-
-# --- SGD -------------------------------------------------------------------------------------
-
-
-class SGD(Optimizer):
+class SGD(_PerParameterOptimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum.
 
     Each step, for each parameter ``p`` with gradient ``g`` (``b`` is its momentum
@@ -149,18 +89,11 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update the parameters once; returns ``closure()``'s loss if a closure is given."""
-        loss = self._evaluate(closure)
-        for group in self.param_groups:
-            lr = float(group["lr"])
-            momentum = group["momentum"]
-            for p in self._params_with_grad(group):
-                direction = _gradient(p, group["weight_decay"], group["maximize"])
-                if momentum != 0:
-                    direction = self._momentum(p, direction, group)
-                p._data -= lr * direction
-        return loss
+    def _update(self, param: Tensor, group: dict[str, Any]) -> None:
+        direction = _gradient(param, group["weight_decay"], group["maximize"])
+        if group["momentum"] != 0:
+            direction = self._momentum(param, direction, group)
+        param._data -= float(group["lr"]) * direction
 
     def _momentum(self, param: Tensor, grad: Any, group: dict[str, Any]) -> Any:
         """Fold ``grad`` into the parameter's momentum buffer; the direction to follow."""
