@@ -9,16 +9,18 @@ import pytest
 
 import neurarust as nr
 
-from .conftest import check_resume, compare_trajectories
-from .test_rmsprop_adagrad_adadelta import (
+from .conftest import (
+    check_resume,
     check_resume_from_torch,
+    check_scalar_parameter,
     check_state_dict_layout,
+    compare_trajectories,
     least_squares_distance,
+    parameters,
     product,
     rosenbrock_progress,
     two_groups,
 )
-from .test_sgd_adam import check_scalar_parameter, parameters
 
 torch = pytest.importorskip("torch")
 

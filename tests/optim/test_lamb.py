@@ -12,12 +12,16 @@ import pytest
 
 import neurarust as nr
 
-from .conftest import check_resume, compare_trajectories, initial_values, make_params, run_steps
-from .test_rmsprop_adagrad_adadelta import (
+from .conftest import (
+    check_resume,
     check_resume_from_torch,
     check_state_dict_layout,
+    compare_trajectories,
+    initial_values,
     least_squares_distance,
+    make_params,
     rosenbrock_progress,
+    run_steps,
     two_groups,
 )
 

@@ -20,7 +20,13 @@ import pytest
 import neurarust as nr
 from neurarust.optim.lbfgs import _strong_wolfe, _Trial
 
-from .conftest import check_resume, compare_trajectories, initial_values, make_params, run_steps
+from .conftest import (
+    check_resume,
+    compare_trajectories,
+    initial_values,
+    make_params,
+    run_steps,
+)
 
 torch = pytest.importorskip("torch")
 

@@ -1,14 +1,9 @@
 """RMSprop, Adagrad and Adadelta against torch.optim, step by step; resuming from our
-own and from PyTorch's checkpoints; convergence; invalid hyperparameters.
-
-The checkpoint and convergence helpers here serve the Adafactor and LAMB tests too.
-"""
+own and from PyTorch's checkpoints; convergence; invalid hyperparameters."""
 
 from __future__ import annotations
 
 import inspect
-import itertools
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,126 +11,23 @@ import pytest
 
 import neurarust as nr
 
-from .conftest import check_resume, compare_trajectories, initial_values, make_params, run_steps
+from .conftest import (
+    check_resume,
+    check_resume_from_torch,
+    check_state_dict_layout,
+    compare_trajectories,
+    initial_values,
+    least_squares_distance,
+    make_params,
+    product,
+    rosenbrock_progress,
+    two_groups,
+)
 
 torch = pytest.importorskip("torch")
 
 
-def product(**options: list[Any]) -> list[dict[str, Any]]:
-    """Every combination of the options, e.g. ``product(a=[0, 1], b=[True])``."""
-    return [dict(zip(options, values)) for values in itertools.product(*options.values())]
-
-
-def two_groups(extra: dict[str, Any]) -> Callable[[list[Any]], list[dict[str, Any]]]:
-    """Parameter groups: the first parameter with the defaults, the rest with ``extra``."""
-    return lambda params: [{"params": params[:1]}, {"params": params[1:], **extra}]
-
-
 # --- helpers shared with test_adafactor.py and test_lamb.py -----------------------------------
-
-
-def to_neurarust(value: Any) -> Any:
-    """A torch state dict with its tensors converted to neurarust tensors."""
-    if isinstance(value, torch.Tensor):
-        return nr.from_numpy(value.detach().numpy().copy())
-    if isinstance(value, dict):
-        return {k: to_neurarust(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_neurarust(v) for v in value]
-    return value
-
-
-def check_resume_from_torch(
-    name: str,
-    kwargs: dict[str, Any],
-    steps: int = 10,
-    torch_class: Callable[..., Any] | None = None,
-    atol: float = 1e-6,
-) -> None:
-    """A state dict saved by PyTorch after ``steps`` steps, loaded into a fresh neurarust
-    optimizer, continues on PyTorch's trajectory."""
-    oracle = torch_class or getattr(torch.optim, name)
-    torch_params = make_params(torch, initial_values())
-    torch_optimizer = oracle(torch_params, **kwargs)
-    run_steps(torch, torch_optimizer, torch_params, steps)
-    saved = to_neurarust(torch_optimizer.state_dict())
-
-    params = make_params(nr, [p.detach().numpy() for p in torch_params])
-    optimizer = getattr(nr.optim, name)(params, **kwargs)
-    optimizer.load_state_dict(saved)
-    ours = run_steps(nr, optimizer, params, steps)
-    theirs = run_steps(torch, torch_optimizer, torch_params, steps)
-    for a, b in zip(ours[-1], theirs[-1]):
-        np.testing.assert_allclose(a, b, atol=atol, rtol=1e-5, err_msg=f"{name}{kwargs}")
-
-
-def check_state_dict_layout(
-    name: str, kwargs: dict[str, Any], torch_class: Callable[..., Any] | None = None
-) -> None:
-    """After one step both optimizers' state dicts have the same group keys and the same
-    per-parameter state: keys, shapes and dtypes."""
-    oracle = torch_class or getattr(torch.optim, name)
-    saved = []
-    for lib, cls in ((nr, getattr(nr.optim, name)), (torch, oracle)):
-        params = make_params(lib, initial_values())
-        optimizer = cls(params, **kwargs)
-        run_steps(lib, optimizer, params, 1)
-        saved.append(optimizer.state_dict())
-    ours, theirs = saved
-    assert ours["param_groups"] == theirs["param_groups"]
-    assert ours["state"].keys() == theirs["state"].keys()
-    for index, state in theirs["state"].items():
-        assert list(ours["state"][index]) == list(state)
-        for key, value in state.items():
-            assert tuple(ours["state"][index][key].shape) == tuple(value.shape), key
-            assert str(ours["state"][index][key].dtype).split(".")[-1] == str(value.dtype)[6:]
-
-
-def least_squares_distance(
-    name: str,
-    kwargs: dict[str, Any],
-    steps: int,
-    columns: int | None = None,
-    lr_gamma: float = 1.0,
-) -> float:
-    """Distance from the least-squares solution of a small well-conditioned problem
-    ``a @ x = b`` after ``steps`` steps of ``optim.<name>``: ``x`` a vector, or a matrix
-    of ``columns`` columns. ``lr_gamma`` multiplies the learning rates after each step
-    (for optimizers whose steps keep a fixed relative size)."""
-    rng = np.random.default_rng(1)
-    a = rng.standard_normal((20, 3))
-    b = rng.standard_normal((20,) if columns is None else (20, columns))
-    solution = np.linalg.lstsq(a, b, rcond=None)[0]
-    a_t, b_t = nr.from_numpy(a), nr.from_numpy(b)
-    x = nr.from_numpy(np.full(solution.shape, 0.5)).requires_grad_()
-
-    def loss(lib: Any, params: list[Any]) -> Any:
-        residual = a_t @ params[0] - b_t
-        return (residual * residual).mean()
-
-    def decay_lr(optimizer: Any, args: Any, kwargs: Any) -> None:
-        for group in optimizer.param_groups:
-            group["lr"] *= lr_gamma
-
-    optimizer = getattr(nr.optim, name)([x], **kwargs)
-    optimizer.register_step_post_hook(decay_lr)
-    run_steps(nr, optimizer, [x], steps, loss_fn=loss)
-    return float(np.abs(x.detach().numpy() - solution).max())
-
-
-def rosenbrock_progress(name: str, kwargs: dict[str, Any], steps: int) -> float:
-    """The Rosenbrock function's value after ``steps`` steps from (-1.2, 1), as a fraction
-    of its starting value (its minimum is 0 at (1, 1), at the end of a curved valley)."""
-
-    def loss(lib: Any, params: list[Any]) -> Any:
-        x, y = params[0][0], params[0][1]
-        return (1 - x) ** 2 + 100 * (y - x * x) ** 2
-
-    p = nr.tensor([-1.2, 1.0], dtype=nr.float64, requires_grad=True)
-    start = float(loss(nr, [p]))
-    optimizer = getattr(nr.optim, name)([p], **kwargs)
-    run_steps(nr, optimizer, [p], steps, loss_fn=loss)
-    return float(loss(nr, [p])) / start
 
 
 # --- trajectories against PyTorch -------------------------------------------------------------

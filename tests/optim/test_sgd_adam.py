@@ -1,51 +1,28 @@
 """SGD, Adam and AdamW against torch.optim, step by step; resuming from our own and from
-PyTorch's checkpoints; convergence; invalid hyperparameters.
-
-The checkpoint and convergence helpers come from test_rmsprop_adagrad_adadelta.py; the
-scalar-parameter check here serves test_adam_variants.py too.
-"""
+PyTorch's checkpoints; convergence; invalid hyperparameters."""
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
-import numpy as np
 import pytest
 
 import neurarust as nr
 
-from .conftest import check_resume, compare_trajectories, run_steps
-from .test_rmsprop_adagrad_adadelta import (
+from .conftest import (
+    check_resume,
     check_resume_from_torch,
+    check_scalar_parameter,
     check_state_dict_layout,
+    compare_trajectories,
     least_squares_distance,
+    parameters,
     product,
     rosenbrock_progress,
     two_groups,
 )
 
 torch = pytest.importorskip("torch")
-
-
-def check_scalar_parameter(name: str, kwargs: dict[str, Any], steps: int = 5) -> None:
-    """A 0-d parameter (NumPy turns 0-d results into scalars: the in-place updates must
-    still write to the parameter) follows PyTorch's trajectory."""
-
-    def loss(lib: Any, params: list[Any]) -> Any:
-        return params[0] * params[0] + lib.sin(3 * params[0])
-
-    trajectories = []
-    for lib in (nr, torch):
-        params = [lib.tensor(1.5, requires_grad=True)]
-        optimizer = getattr(lib.optim, name)(params, **kwargs)
-        trajectories.append(run_steps(lib, optimizer, params, steps, loss_fn=loss))
-    np.testing.assert_allclose(*trajectories, rtol=1e-5, err_msg=f"{name}{kwargs}")
-
-
-def parameters(cls: type) -> list[tuple[str, Any, Any]]:
-    """The constructor's arguments: name, kind (positional, keyword-only) and default."""
-    return [(p.name, p.kind, p.default) for p in inspect.signature(cls).parameters.values()]
 
 
 # --- trajectories against PyTorch -------------------------------------------------------------
