@@ -1,0 +1,3 @@
+"""_worker (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""cache (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""collate (being written)."""
+
+__all__: list[str] = []

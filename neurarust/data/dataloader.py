@@ -1,0 +1,3 @@
+"""dataloader (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""dataset (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""bundled (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""csv (being written)."""
+
+__all__: list[str] = []

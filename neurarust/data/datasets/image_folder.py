@@ -1,0 +1,3 @@
+"""image_folder (being written)."""
+
+__all__: list[str] = []

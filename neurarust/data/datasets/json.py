@@ -1,0 +1,3 @@
+"""json (being written)."""
+
+__all__: list[str] = []

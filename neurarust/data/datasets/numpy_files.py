@@ -1,0 +1,3 @@
+"""numpy_files (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""progress (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""sampler (being written)."""
+
+__all__: list[str] = []

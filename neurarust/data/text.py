@@ -1,0 +1,3 @@
+"""text (being written)."""
+
+__all__: list[str] = []

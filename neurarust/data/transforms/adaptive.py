@@ -1,0 +1,3 @@
+"""adaptive (being written)."""
+
+__all__: list[str] = []

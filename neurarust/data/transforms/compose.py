@@ -1,0 +1,3 @@
+"""compose (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""functional (being written)."""
+
+__all__: list[str] = []

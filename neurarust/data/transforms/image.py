@@ -1,0 +1,3 @@
+"""image (being written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""sequence (being written)."""
+
+__all__: list[str] = []

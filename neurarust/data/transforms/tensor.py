@@ -1,0 +1,3 @@
+"""tensor (being written)."""
+
+__all__: list[str] = []
