@@ -8,7 +8,7 @@ Example:
     tensor([2., 4., 6.])
 """
 
-from . import autograd, cuda, data, linalg, nn, ops, optim, return_types  # noqa: E402
+from . import autograd, cuda, data, linalg, nn, ops, optim, return_types, utils  # noqa: E402
 from .autograd import (
     enable_grad,
     inference_mode,
