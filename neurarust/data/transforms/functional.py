@@ -134,8 +134,9 @@ def _cast_back(y: Any, dtype: Any, xp: Any) -> Any:
 
 
 def _max_value(dtype: Any) -> float:
-    """The brightest value an image of ``dtype`` holds: 1.0 for floats, 255 for uint8."""
-    return 1.0 if dtype.kind == "f" else float(np.iinfo(dtype).max)
+    """The value meaning "full intensity" for a NumPy dtype: 1.0 for floats and bool,
+    255 for uint8, the largest value for other integers."""
+    return 1.0 if dtype.kind in "fb" else float(np.iinfo(dtype).max)
 
 
 def _channels_of(x: Any) -> int:
@@ -1283,3 +1284,10 @@ def erase(
     if inplace:
         out._version[0] += 1  # an in-place change: views and autograd must see it
     return out
+
+
+# torchvision's functional module also holds the conversions; they live in tensor.py
+# (imported last: tensor.py imports helpers from this module).
+from .tensor import convert_image_dtype, normalize, pil_to_tensor, to_tensor  # noqa: E402
+
+__all__ += ["convert_image_dtype", "normalize", "pil_to_tensor", "to_tensor"]

@@ -23,7 +23,7 @@ from ... import dtypes
 from ...device import device
 from ...ops.creation import from_numpy
 from ...tensor import Tensor
-from .functional import _is_pil_image
+from .functional import _is_pil_image, _max_value
 
 __all__ = [
     "ToTensor",
@@ -461,13 +461,6 @@ class Standardize:
         return f"Standardize(mean={mean}, std={std}, dim={self.dim})"
 
 
-def _max_value(dtype: dtypes.dtype) -> int:
-    """The value that means "full intensity" for an image dtype (1 for floats and bool)."""
-    if dtype.is_floating_point or dtype is dtypes.bool:
-        return 1
-    return int(np.iinfo(dtype.numpy).max)
-
-
 def _convert_array(data: Any, source: dtypes.dtype, target: dtypes.dtype) -> Any:
     """torchvision's convert_image_dtype rules on a raw array."""
     if source.is_floating_point:
@@ -482,11 +475,11 @@ def _convert_array(data: Any, source: dtypes.dtype, target: dtypes.dtype) -> Any
             )
         # Scaling by max + 1 - eps maps [0, 1] evenly onto the integers, 1.0 onto max.
         eps = 1e-3
-        return (data * (_max_value(target) + 1.0 - eps)).astype(target.numpy)
-    input_max = float(_max_value(source))
+        return (data * (_max_value(target.numpy) + 1.0 - eps)).astype(target.numpy)
+    input_max = float(_max_value(source.numpy))
     if target.is_floating_point:
         return data.astype(target.numpy) / input_max
-    output_max = float(_max_value(target))
+    output_max = float(_max_value(target.numpy))
     if input_max > output_max:
         factor = int((input_max + 1) // (output_max + 1))
         return (data // factor).astype(target.numpy)
