@@ -35,7 +35,6 @@ import bz2
 import csv
 import functools
 import gzip
-import importlib
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +43,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._optional import import_optional
 from ..dataset import InMemoryDataset
 
 __all__ = ["MNIST", "BreastCancer", "Diabetes", "Digits", "Iris", "RottenTomatoes", "Wine"]
@@ -114,13 +114,7 @@ def _split_name(owner: str, split: str, train: bool | None) -> str:
 
 
 def _sklearn_datasets(owner: str) -> ModuleType:
-    try:
-        return importlib.import_module("sklearn.datasets")
-    except ImportError as error:
-        raise ImportError(
-            f"{owner} needs scikit-learn: "
-            "pip install scikit-learn (or pip install neurarust[datasets])"
-        ) from error
+    return import_optional("sklearn.datasets", owner, "scikit-learn", extra="datasets")
 
 
 def _package_file(distribution: str, path: str, owner: str, pip_command: str) -> Path:

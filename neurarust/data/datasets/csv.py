@@ -13,15 +13,14 @@ DataFrame from JSON records and goes through the same helpers.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Hashable, Sequence
-from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...dtypes import float32, int64, to_dtype
+from .._optional import import_optional
 from ..dataset import InMemoryDataset
 
 if TYPE_CHECKING:
@@ -33,16 +32,6 @@ ColumnsArg = Hashable | Sequence[Hashable] | None
 """One column label, a list of labels, or None (the default choice)."""
 
 _ENCODINGS = ("onehot", "ordinal")
-
-
-def _import_optional(module: str, owner: str, package: str) -> ModuleType:
-    """Import an optional dependency, or raise ImportError naming the pip command."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as error:
-        raise ImportError(
-            f"{owner} needs {package}: pip install {package} (or pip install neurarust[data])"
-        ) from error
 
 
 def _as_label_list(columns: ColumnsArg) -> list[Hashable]:
@@ -277,7 +266,7 @@ class CSVDataset(InMemoryDataset):
         target_transform: Callable[[Any], Any] | None = None,
         **read_csv_kwargs: Any,
     ) -> None:
-        pandas = _import_optional("pandas", type(self).__name__, "pandas")
+        pandas = import_optional("pandas", type(self).__name__, "pandas")
         self._setup(
             pandas.read_csv(path_or_buffer, **read_csv_kwargs),
             target_columns,

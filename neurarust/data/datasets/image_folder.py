@@ -20,8 +20,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .._optional import import_optional
 from ..dataset import LazyDataset
-from .csv import _import_optional
 
 __all__ = ["IMG_EXTENSIONS", "DatasetFolder", "ImageFolder"]
 
@@ -277,7 +277,7 @@ class ImageFolder(DatasetFolder):
         max_cached_items: int | None = 0,
     ) -> None:
         if loader is None:
-            _import_optional("PIL", type(self).__name__, "pillow")
+            import_optional("PIL", type(self).__name__, "pillow")
             loader = functools.partial(_load_image, mode=mode)
         elif mode is not None:
             raise ValueError(

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...dtypes import float32, to_dtype
+from .._optional import import_optional
 from ..dataset import InMemoryDataset
-from .csv import _encode_features, _encode_targets, _import_optional, _is_numeric, _split_columns
+from .csv import _encode_features, _encode_targets, _is_numeric, _split_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,7 +160,7 @@ class JSONDataset(InMemoryDataset):
         target_dtype: Any = None,
     ) -> None:
         owner = type(self).__name__
-        pandas = _import_optional("pandas", owner, "pandas")
+        pandas = import_optional("pandas", owner, "pandas")
         self.path = os.fspath(path)
         if lines is None:
             lines = Path(self.path).suffix.lower() in _LINES_SUFFIXES
