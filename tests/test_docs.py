@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = ["losses.md", "training.md"]
+PAGES = ["losses.md", "training.md", "data.md"]
 
 
 def python_blocks(page: Path) -> list[str]:
