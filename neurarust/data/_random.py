@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import numpy as np
 
@@ -63,14 +63,19 @@ def rng() -> np.random.Generator:
 
 
 @contextmanager
-def seeded(seed: Sequence[int]) -> Iterator[np.random.Generator]:
-    """Make a stream seeded from ``seed`` current in this thread while the block runs."""
+def using(stream: np.random.Generator) -> Iterator[np.random.Generator]:
+    """Make ``stream`` the current one in this thread while the block runs."""
     previous = getattr(_current, "rng", None)
-    _current.rng = np.random.default_rng(list(seed))
+    _current.rng = stream
     try:
-        yield _current.rng
+        yield stream
     finally:
         _current.rng = previous
+
+
+def seeded(seed: Sequence[int]) -> AbstractContextManager[np.random.Generator]:
+    """Make a new stream seeded from ``seed`` current in this thread while the block runs."""
+    return using(np.random.default_rng(list(seed)))
 
 
 def draw_seed(generator: Generator | None = None) -> int:
