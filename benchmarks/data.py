@@ -10,7 +10,10 @@ transforms with torch ops the way torchvision implements them, and runs
 ``torch.utils.data.DataLoader`` with its default process workers.
 
 - ``D1-loader-w0``: ``num_workers=0`` (everything in the main thread).
-- ``D1-loader-w2``: ``num_workers=2``.
+- ``D1-loader-w2``: ``num_workers=2``, each library's default kind of worker
+  (neurarust: threads; PyTorch: processes).
+- ``D1-loader-w2-fork``: ``num_workers=2`` worker processes started by fork in
+  both libraries (neurarust's option for Python-heavy transforms like these).
 """
 
 from __future__ import annotations
@@ -73,12 +76,18 @@ def _dataset(lib: ModuleType, quick: bool) -> Any:
     return Images()
 
 
-def _epoch_throughput(lib: ModuleType, quick: bool, num_workers: int) -> Measurement:
+def _epoch_throughput(
+    lib: ModuleType, quick: bool, num_workers: int, context: str | None = None
+) -> Measurement:
     """Images per second over one shuffled epoch (median of a few epochs)."""
     dataset = _dataset(lib, quick)
     loader_module = lib.utils.data if lib.__name__ == "torch" else lib.data
     loader = loader_module.DataLoader(
-        dataset, batch_size=64, shuffle=True, num_workers=num_workers
+        dataset,
+        batch_size=64,
+        shuffle=True,
+        num_workers=num_workers,
+        multiprocessing_context=context,
     )
     rates = []
     for _ in range(2 if quick else 3):
@@ -99,7 +108,13 @@ def loader_two_workers(lib: ModuleType, quick: bool) -> Measurement:
     return _epoch_throughput(lib, quick, num_workers=2)
 
 
+def loader_two_processes(lib: ModuleType, quick: bool) -> Measurement:
+    """D1 with ``num_workers=2`` forked worker processes."""
+    return _epoch_throughput(lib, quick, num_workers=2, context="fork")
+
+
 WORKLOADS = {
     "D1-loader-w0": loader_no_workers,
     "D1-loader-w2": loader_two_workers,
+    "D1-loader-w2-fork": loader_two_processes,
 }

@@ -64,12 +64,12 @@ def run(names: list[str], quick: bool) -> list[dict[str, object]]:
 
 
 def format_rows(rows: list[dict[str, object]]) -> str:
-    lines = [f"{'workload':<12} {'unit':<11} {'neurarust':>11} {'torch':>11} {'slowdown':>9}"]
+    lines = [f"{'workload':<18} {'unit':<11} {'neurarust':>11} {'torch':>11} {'slowdown':>9}"]
     for r in rows:
         theirs = "-" if r["torch"] is None else f"{r['torch']:.2f}"
         ratio = "-" if r["slowdown"] is None else f"{r['slowdown']:.2f}x"
         lines.append(
-            f"{r['workload']:<12} {r['unit']:<11} {r['neurarust']:>11.2f} {theirs:>11} {ratio:>9}"
+            f"{r['workload']:<18} {r['unit']:<11} {r['neurarust']:>11.2f} {theirs:>11} {ratio:>9}"
         )
     return "\n".join(lines)
 
