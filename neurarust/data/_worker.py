@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import numpy as np
 
 from ._random import seeded, using
+from .dataset import fetch_many
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -195,18 +196,12 @@ class _MapFetcher:
         self.spec = spec
         self.dataset = dataset
         self.base_seed = base_seed
-        getitems = getattr(dataset, "__getitems__", None)
-        self.getitems = getitems if callable(getitems) else None
 
     def fetch(self, task_id: int, index: Any) -> Any:
         with seeded((self.base_seed, task_id)):
             if not self.spec.auto_collation:
                 return self.spec.collate_fn(self.dataset[index])
-            if self.getitems is not None:
-                samples = self.getitems(index)
-            else:
-                samples = [self.dataset[i] for i in index]
-            return self.spec.collate_fn(samples)
+            return self.spec.collate_fn(fetch_many(self.dataset, index))
 
 
 class _IterableFetcher:

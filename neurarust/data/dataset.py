@@ -5,7 +5,7 @@ The classes of ``torch.utils.data`` with the same names and behaviour:
 * :class:`Dataset` (map-style: ``dataset[i]`` and ``len(dataset)``) and
   :class:`IterableDataset` (a stream: ``iter(dataset)``);
 * :class:`TensorDataset`, :class:`ConcatDataset`, :class:`ChainDataset`,
-  :class:`Subset` and :func:`random_split`.
+  :class:`StackDataset`, :class:`Subset` and :func:`random_split`.
 
 and a few neurarust additions:
 
@@ -42,6 +42,7 @@ __all__ = [
     "ConcatDataset",
     "ChainDataset",
     "Subset",
+    "StackDataset",
     "random_split",
     "InMemoryDataset",
     "LazyDataset",
@@ -103,6 +104,16 @@ class IterableDataset(Dataset[T_co], Iterable[T_co]):
 
     def __add__(self, other: Dataset[T_co]) -> ChainDataset:  # type: ignore[override]
         return ChainDataset([self, other])
+
+
+def fetch_many(dataset: Any, indices: Sequence[Any]) -> list[Any]:
+    """The samples at ``indices``: one ``dataset.__getitems__`` call when the
+    dataset defines it (its result is passed on as it is), else one ``dataset[i]``
+    per index."""
+    getitems = getattr(dataset, "__getitems__", None)
+    if callable(getitems):
+        return getitems(indices)
+    return [dataset[index] for index in indices]
 
 
 class TensorDataset(Dataset[tuple[Tensor, ...]]):
@@ -257,14 +268,65 @@ class Subset(Dataset[T_co]):
         return self.dataset[self.indices[idx]]
 
     def __getitems__(self, indices: list[int]) -> list[T_co]:
-        positions = [self.indices[i] for i in indices]
-        fetch_many = getattr(self.dataset, "__getitems__", None)
-        if callable(fetch_many):
-            return fetch_many(positions)
-        return [self.dataset[position] for position in positions]
+        return fetch_many(self.dataset, [self.indices[i] for i in indices])
 
     def __len__(self) -> int:
         return len(self.indices)
+
+
+class StackDataset(Dataset[Any]):
+    """Samples assembled index by index from several datasets of the same length.
+
+    ``StackDataset(images, texts)[i]`` is ``(images[i], texts[i])``;
+    ``StackDataset(image=images, text=texts)[i]`` is
+    ``{"image": images[i], "text": texts[i]}``. Parts with ``__getitems__``
+    fetch a whole batch at once.
+
+    Args:
+        *args: datasets whose samples make tuples.
+        **kwargs: datasets whose samples make dicts (not together with ``args``).
+
+    Example:
+        >>> from neurarust.data import StackDataset
+        >>> pairs = StackDataset(image=["img0", "img1"], label=[3, 5])
+        >>> pairs[1], len(pairs)
+        ({'image': 'img1', 'label': 5}, 2)
+    """
+
+    datasets: tuple[Any, ...] | dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args and kwargs:
+            raise ValueError(
+                "StackDataset: give the datasets either positionally (tuple samples) or by "
+                "keyword (dict samples), but both types are given"
+            )
+        parts = args or tuple(kwargs.values())
+        if not parts:
+            raise ValueError("StackDataset: At least one dataset should be passed")
+        lengths = [len(part) for part in parts]
+        if len(set(lengths)) > 1:
+            raise ValueError(f"StackDataset: Size mismatch between datasets (lengths {lengths})")
+        self._length = lengths[0]
+        self.datasets = args or dict(kwargs)
+
+    def _assemble(self, columns: list[list[Any]]) -> list[Any]:
+        """Samples from one list of values per part."""
+        if isinstance(self.datasets, dict):
+            return [dict(zip(self.datasets, row)) for row in zip(*columns)]
+        return [tuple(row) for row in zip(*columns)]
+
+    def _parts(self) -> Iterable[Any]:
+        return self.datasets.values() if isinstance(self.datasets, dict) else self.datasets
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._assemble([[part[index]] for part in self._parts()])[0]
+
+    def __getitems__(self, indices: list[int]) -> list[Any]:
+        return self._assemble([fetch_many(part, indices) for part in self._parts()])
+
+    def __len__(self) -> int:
+        return self._length
 
 
 def _fractions_to_lengths(fractions: Sequence[float], total: int) -> list[int]:

@@ -151,6 +151,50 @@ def test_chain_dataset_matches_torch(parts):
     assert results[0] == results[1]
 
 
+# -- StackDataset ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        ((list("abc"), [1, 2, 3]), {}),
+        ((), {"text": list("abc"), "label": [1, 2, 3]}),
+        ((list("abc"),), {}),
+    ],
+)
+def test_stack_dataset_matches_torch(args, kwargs):
+    torch = pytest.importorskip("torch")
+    ours, theirs = (module.StackDataset(*args, **kwargs) for module in (data, torch.utils.data))
+    assert len(ours) == len(theirs)
+    for index in range(-3, 4):
+        assert outcome(lambda index=index: ours[index]) == outcome(
+            lambda index=index: theirs[index]
+        )
+    assert ours.__getitems__([2, 0]) == theirs.__getitems__([2, 0])
+
+
+def test_stack_dataset_fetches_batches_through_its_parts_getitems():
+    images = data.InMemoryDataset(np.arange(4) * 10)
+    calls = []
+    images.__getitems__ = lambda indices: calls.append(indices) or [0, 1]
+    stacked = data.StackDataset(image=images, label=["x", "y", "z", "w"])
+    assert stacked.__getitems__([3, 1]) == [{"image": 0, "label": "w"}, {"image": 1, "label": "y"}]
+    assert calls == [[3, 1]]
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((), {}, "At least one dataset"),
+        (([1], [2, 3]), {}, "Size mismatch between datasets"),
+        (([1],), {"b": [2]}, "both types are given"),
+    ],
+)
+def test_stack_dataset_errors(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.StackDataset(*args, **kwargs)
+
+
 # -- Subset ----------------------------------------------------------------------------------
 
 
