@@ -227,6 +227,52 @@ def test_to_tensor_errors(call: Any, pic: Any, error: type[Exception]) -> None:
         call(pic)
 
 
+@pytest.mark.parametrize(
+    "array, mode",
+    [
+        (np.arange(12, dtype=np.uint8).reshape(3, 4), "L"),
+        (np.arange(24, dtype=np.uint8).reshape(3, 4, 2), "LA"),
+        (np.arange(36, dtype=np.uint8).reshape(3, 4, 3), "RGB"),
+        (np.arange(48, dtype=np.uint8).reshape(3, 4, 4), "RGBA"),
+        (np.arange(12, dtype=np.int32).reshape(3, 4) * 1000, "I"),
+    ],
+)
+def test_to_pil_image_of_arrays_and_tensors_equals_pillows(array: np.ndarray, mode: str) -> None:
+    Image = pytest.importorskip("PIL.Image")
+    expected = np.asarray(Image.fromarray(array))
+    chw = array[None] if array.ndim == 2 else array.transpose(2, 0, 1)
+    for pic in (array, nr.from_numpy(np.ascontiguousarray(chw))):
+        image = T.to_pil_image(pic)
+        assert image.mode == mode and image.size == (4, 3)
+        np.testing.assert_array_equal(np.asarray(image), expected)
+
+
+def test_to_pil_image_scales_floats_as_torchvision() -> None:
+    pytest.importorskip("PIL.Image")
+    values = np.array([[0.0, 0.5, 0.999, 1.0]], dtype=np.float32)
+    image = T.ToPILImage()(nr.from_numpy(values[None]))
+    np.testing.assert_array_equal(np.asarray(image), (values * 255).astype(np.uint8))
+    as_float = T.to_pil_image(values, mode="F")
+    assert as_float.mode == "F"
+    np.testing.assert_array_equal(np.asarray(as_float), values)
+    assert T.to_pil_image(values[:, :, None].repeat(3, 2), mode="L").mode == "L"
+
+
+@pytest.mark.parametrize(
+    "pic, mode, error, message",
+    [
+        ([[1, 2]], None, TypeError, "should be Tensor or ndarray"),
+        (np.zeros((1, 2, 3, 4), np.uint8), None, ValueError, "2/3 dimensional"),
+        (np.zeros((2, 2, 5), np.uint8), None, TypeError, "got 5 channel"),
+        (np.zeros((2, 2, 3), np.float32), "F", ValueError, "one floating channel"),
+    ],
+)
+def test_to_pil_image_errors(pic: Any, mode: Any, error: type[Exception], message: str) -> None:
+    pytest.importorskip("PIL.Image")
+    with pytest.raises(error, match=message):
+        T.to_pil_image(pic, mode)
+
+
 # -- Normalize ------------------------------------------------------------------------------
 
 

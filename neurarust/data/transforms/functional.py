@@ -1288,6 +1288,12 @@ def erase(
 
 # torchvision's functional module also holds the conversions; they live in tensor.py
 # (imported last: tensor.py imports helpers from this module).
-from .tensor import convert_image_dtype, normalize, pil_to_tensor, to_tensor  # noqa: E402
+from .tensor import (  # noqa: E402
+    convert_image_dtype,
+    normalize,
+    pil_to_tensor,
+    to_pil_image,
+    to_tensor,
+)
 
-__all__ += ["convert_image_dtype", "normalize", "pil_to_tensor", "to_tensor"]
+__all__ += ["convert_image_dtype", "normalize", "pil_to_tensor", "to_pil_image", "to_tensor"]

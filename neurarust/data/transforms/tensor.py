@@ -23,6 +23,7 @@ from ... import dtypes
 from ...device import device
 from ...ops.creation import from_numpy
 from ...tensor import Tensor
+from .._optional import import_optional
 from .functional import _is_pil_image, _max_value
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "ConvertImageDtype",
     "ConvertDtype",
     "Reshape",
+    "ToPILImage",
+    "to_pil_image",
     "to_tensor",
     "pil_to_tensor",
     "normalize",
@@ -183,6 +186,88 @@ class PILToTensor:
 
     def __repr__(self) -> str:
         return "PILToTensor()"
+
+
+# The mode of a uint8 image by its number of channels.
+_UINT8_MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
+
+
+def to_pil_image(pic: Any, mode: str | None = None) -> Any:
+    """Convert a ``(C, H, W)`` tensor or an ``(H, W, C)`` NumPy array to a PIL image.
+
+    Floating values are read as intensities in [0, 1] and become uint8 as
+    torchvision does (``x * 255``, truncated). A uint8 image of 1, 2, 3 or 4
+    channels becomes mode ``L``, ``LA``, ``RGB`` or ``RGBA``; one channel of
+    int32 becomes ``I``. ``mode="F"`` keeps one floating channel as it is;
+    any other ``mode`` converts the image with PIL's ``convert``.
+
+    Args:
+        pic: a tensor ``(C, H, W)`` or ``(H, W)`` (any device), or a NumPy
+            array ``(H, W, C)`` or ``(H, W)``.
+        mode: the PIL mode wanted (default: chosen as above).
+
+    Returns:
+        A PIL image of size ``(W, H)``.
+
+    Example:
+        >>> import neurarust as nr
+        >>> from neurarust.data.transforms import to_pil_image
+        >>> image = to_pil_image(nr.full((3, 2, 4), 0.5))
+        >>> image.mode, image.size, image.getpixel((0, 0))
+        ('RGB', (4, 2), (127, 127, 127))
+    """
+    image_module = import_optional("PIL.Image", "to_pil_image", "pillow")
+    if not isinstance(pic, (Tensor, np.ndarray)):
+        raise TypeError(f"to_pil_image: pic should be Tensor or ndarray. Got {type(pic)}.")
+    if pic.ndim not in (2, 3):
+        raise ValueError(f"to_pil_image: pic should be 2/3 dimensional. Got {pic.ndim} dimensions.")
+    if isinstance(pic, Tensor):
+        chw = pic.detach().cpu().numpy()
+        hwc = chw[:, :, None] if chw.ndim == 2 else chw.transpose(1, 2, 0)
+    else:
+        hwc = pic[:, :, None] if pic.ndim == 2 else pic
+    channels = hwc.shape[2]
+    if mode == "F":
+        if channels != 1 or hwc.dtype.kind != "f":
+            raise ValueError("to_pil_image: mode 'F' needs one floating channel")
+        return image_module.fromarray(np.ascontiguousarray(hwc[:, :, 0], dtype=np.float32))
+    if hwc.dtype.kind == "f":
+        hwc = (hwc * 255).astype(np.uint8)
+    if hwc.dtype == np.int32 and channels == 1:
+        image = image_module.fromarray(np.ascontiguousarray(hwc[:, :, 0]))
+    elif hwc.dtype == np.uint8 and channels in _UINT8_MODES:
+        pixels = hwc[:, :, 0] if channels == 1 else hwc
+        image = image_module.fromarray(np.ascontiguousarray(pixels))
+    else:
+        raise TypeError(
+            f"to_pil_image: expected 1-4 channels of uint8 (or floats in [0, 1]), or one "
+            f"int32 channel; got {channels} channel(s) of {hwc.dtype}"
+        )
+    return image if mode is None or mode == image.mode else image.convert(mode)
+
+
+class ToPILImage:
+    """Convert a tensor or NumPy array to a PIL image (see :func:`to_pil_image`).
+
+    Args:
+        mode: the PIL mode wanted (default: chosen from the channels and dtype).
+
+    Example:
+        >>> import numpy as np
+        >>> from neurarust.data.transforms import ToPILImage
+        >>> ToPILImage()(np.zeros((2, 3), dtype=np.uint8)).mode
+        'L'
+    """
+
+    def __init__(self, mode: str | None = None) -> None:
+        self.mode = mode
+
+    def __call__(self, pic: Any) -> Any:
+        """Args: pic: tensor ``(C, H, W)`` or array ``(H, W, C)``. Returns: a PIL image."""
+        return to_pil_image(pic, self.mode)
+
+    def __repr__(self) -> str:
+        return "ToPILImage()" if self.mode is None else f"ToPILImage(mode={self.mode})"
 
 
 class _Statistics:
