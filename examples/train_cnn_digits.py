@@ -20,6 +20,8 @@ Run:  pip install -e ".[examples]" && python examples/train_cnn_digits.py
 
 from __future__ import annotations
 
+from classification import accuracy, train_epoch
+
 import neurarust as nr
 from neurarust import nn
 from neurarust.data import DataLoader
@@ -44,37 +46,6 @@ def build_model() -> nn.Module:
         nn.ReLU(),
         nn.Linear(128, 10),
     )
-
-
-def accuracy(model: nn.Module, loader: DataLoader) -> float:
-    """The share of correctly classified samples over the whole loader."""
-    model.eval()
-    correct = total = 0
-    with nr.no_grad():
-        for images, labels in loader:
-            correct += int((model(images).argmax(dim=1) == labels).sum().item())
-            total += len(labels)
-    return correct / total
-
-
-def train_epoch(
-    model: nn.Module,
-    loader: DataLoader,
-    optimizer: nr.optim.Optimizer,
-    scheduler: nr.optim.lr_scheduler.LRScheduler,
-) -> float:
-    """One pass over ``loader``; returns the mean training loss."""
-    model.train()
-    loss_fn = nn.CrossEntropyLoss()
-    total_loss = 0.0
-    for images, labels in loader:
-        loss = loss_fn(model(images), labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        scheduler.step()
-        total_loss += loss.item()
-    return total_loss / len(loader)
 
 
 def main(

@@ -15,6 +15,8 @@ Run:  pip install -e ".[examples]" && python examples/train_digits.py
 
 from __future__ import annotations
 
+from classification import accuracy
+
 import neurarust as nr
 from neurarust import nn
 from neurarust.data import DataLoader
@@ -28,17 +30,6 @@ TRANSFORM = T.Compose([T.ToTensor(), T.Reshape((64,))])
 def build_model() -> nn.Module:
     """A perceptron with one hidden layer of 64 tanh units: (batch, 64) -> (batch, 10)."""
     return nn.Sequential(nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 10))
-
-
-def accuracy(model: nn.Module, loader: DataLoader) -> float:
-    """The share of correctly classified samples over the whole loader."""
-    model.eval()
-    correct = total = 0
-    with nr.no_grad():
-        for images, labels in loader:
-            correct += int((model(images).argmax(dim=1) == labels).sum().item())
-            total += len(labels)
-    return correct / total
 
 
 def main(epochs: int = 30, batch_size: int = 64, lr: float = 0.5) -> float:

@@ -1,20 +1,11 @@
 """The autoencoder example reconstructs held-out MNIST digits and saves a PNG of them."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from tests.test_examples import load_example
+
 EPOCHS = 10  # the default run trains 30 epochs, to a test MSE of about 0.010
 MSE_BOUND = 0.02  # 10 epochs reach about 0.014
-
-
-def load_example(name: str):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow
