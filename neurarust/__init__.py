@@ -59,8 +59,13 @@ import builtins  # noqa: E402  (for the annotation above; `bool` is a dtype here
 
 
 def __getattr__(name: str) -> object:
-    """``neurarust.save``/``load``/``serialization``, imported on first use: the
-    format code pulls in zipfile, json and pickle, which most scripts never need."""
+    """``neurarust.save``/``load``/``serialization`` and ``neurarust.onnx``, imported
+    on first use: the format code pulls in zipfile, json and pickle, and the ONNX
+    converters are many modules, which most scripts never need."""
+    if name == "onnx":
+        import importlib
+
+        return importlib.import_module(".onnx", __name__)
     if name in ("save", "load", "serialization"):
         import importlib
 

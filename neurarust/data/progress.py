@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from ._optional import import_optional
+from .._optional import import_optional
 
 __all__ = ["progress"]
 

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._optional import import_optional
+from ..._optional import import_optional
 from ..dataset import InMemoryDataset
 
 __all__ = ["MNIST", "BreastCancer", "Diabetes", "Digits", "Iris", "RottenTomatoes", "Wine"]

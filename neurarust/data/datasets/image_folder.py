@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .._optional import import_optional
+from ..._optional import import_optional
 from ..dataset import LazyDataset
 
 __all__ = ["IMG_EXTENSIONS", "DatasetFolder", "ImageFolder"]

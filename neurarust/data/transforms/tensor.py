@@ -23,7 +23,7 @@ from ... import dtypes
 from ...device import device
 from ...ops.creation import from_numpy
 from ...tensor import Tensor
-from .._optional import import_optional
+from ..._optional import import_optional
 from .functional import _is_pil_image, _max_value
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Importing the optional packages that data features need, with a helpful error."""
+"""Importing optional packages (pandas, pillow, onnx...) with an error that says how to get them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def import_optional(module: str, owner: str, package: str, extra: str = "data") 
 
     Args:
         module: the import name (``"PIL.Image"``, ``"pandas"``).
-        owner: who needs it, for the message (``"ImageFolder"``).
+        owner: who needs it, for the message (``"ImageFolder"``, ``"onnx.export"``).
         package: the pip package (``"pillow"``).
         extra: the neurarust extra that includes it.
     """
