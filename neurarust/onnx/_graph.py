@@ -219,8 +219,11 @@ class GraphBuilder:
                 factor = Fraction(value, size)
                 if factor != Fraction(twin_value, twin_size):
                     continue
-                name = self.op("Mul", *(self._symbol_size(s) for s in group)) if count == 2 \
+                name = (
+                    self.op("Mul", *(self._symbol_size(s) for s in group))
+                    if count == 2
                     else self._symbol_size(group[0])
+                )
                 if factor.numerator != 1:
                     name = self.op("Mul", name, self.ints([factor.numerator], "factor"))
                 if factor.denominator != 1:

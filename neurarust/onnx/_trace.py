@@ -138,7 +138,7 @@ def _recording(recorder: _Recorder) -> Iterator[None]:
         return result
 
     Function.apply = classmethod(apply)  # type: ignore[method-assign, assignment]
-    Module.__call__ = call  # type: ignore[method-assign]
+    Module.__call__ = call  # type: ignore[method-assign, assignment]
     Tensor._inplace = inplace  # type: ignore[method-assign]
     try:
         yield

@@ -208,7 +208,11 @@ def _input_names(
     except (TypeError, ValueError):
         by_id = {}
     defaults = [by_id.get(id(t), f"input_{k}") for k, t in enumerate(inputs)]
-    return defaults if len(set(defaults)) == len(defaults) else [f"input_{k}" for k in range(len(inputs))]
+    return (
+        defaults
+        if len(set(defaults)) == len(defaults)
+        else [f"input_{k}" for k in range(len(inputs))]
+    )
 
 
 def _output_names(outputs: tuple[Tensor, ...], names: list[str] | None) -> list[str]:
@@ -284,7 +288,9 @@ def _grow(tensor: Tensor, growth: dict[int, int]) -> Tensor:
     return Tensor._make(data, tensor.device)
 
 
-def _pair(first: Trace, second: Trace, inputs: list[Tensor], grown: dict[int, Tensor]) -> dict[int, Tensor]:
+def _pair(
+    first: Trace, second: Trace, inputs: list[Tensor], grown: dict[int, Tensor]
+) -> dict[int, Tensor]:
     """Match the tensors of the two traces: ``{id(tensor in first): tensor in second}``."""
     a, b = first.calls, second.calls
     for k, (call, other) in enumerate(zip(a, b)):
@@ -326,7 +332,9 @@ def _value_info(
         if axis in named:
             dims.append(named[axis])
         elif twin is not None and twin.shape[axis] != size:
-            match = [s.name for s in graph.symbols if (s.size, s.twin_size) == (size, twin.shape[axis])]
+            match = [
+                s.name for s in graph.symbols if (s.size, s.twin_size) == (size, twin.shape[axis])
+            ]
             dims.append(match[0] if match else f"{name}_dim{axis}")
         else:
             dims.append(size)

@@ -146,7 +146,9 @@ class OnnxModule(Module):
             except (ValueError, TypeError, RuntimeError, IndexError) as error:
                 if isinstance(error, UnsupportedOperatorError):
                     raise
-                raise type(error)(f"{error} (in ONNX node {context.name!r}, {context.op_type})") from error
+                raise type(error)(
+                    f"{error} (in ONNX node {context.name!r}, {context.op_type})"
+                ) from error
             results = result if isinstance(result, tuple) else (result,)
             for name, value in zip(output_names, results):
                 if name:
@@ -186,6 +188,6 @@ def _attribute(helper: Any, numpy_helper: Any, attribute: Any, node_name: str) -
 
 
 def _identifier(part: str) -> str:
-    """An ONNX name segment made into a module attribute name (``onnx::Conv_3`` -> ``onnx__Conv_3``)."""
+    """An ONNX name segment as an attribute name: ``onnx::Conv_3`` -> ``onnx__Conv_3``."""
     name = re.sub(r"\W", "_", part) or "_"
     return name + "_" if keyword.iskeyword(name) else name

@@ -73,7 +73,9 @@ class Entry:
 IMPORTERS: dict[str, Entry] = {}
 
 
-def implements(*op_types: str, state_inputs: tuple[int, ...] = ()) -> Callable[[Importer], Importer]:
+def implements(
+    *op_types: str, state_inputs: tuple[int, ...] = ()
+) -> Callable[[Importer], Importer]:
     """Register the decorated function as the importer of ``op_types``.
 
     Args:
