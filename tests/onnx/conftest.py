@@ -53,7 +53,9 @@ def run_onnxruntime(data: bytes, args: Any) -> list[np.ndarray]:
 
 def assert_close(ours: Any, expected: Any, atol: float, rtol: float, what: str) -> None:
     ours_list, expected_list = _arrays(ours), _arrays(expected)
-    assert len(ours_list) == len(expected_list), f"{what}: {len(ours_list)} outputs, expected {len(expected_list)}"
+    assert len(ours_list) == len(expected_list), (
+        f"{what}: {len(ours_list)} outputs, expected {len(expected_list)}"
+    )
     for k, (a, b) in enumerate(zip(ours_list, expected_list)):
         assert a.shape == b.shape, f"{what}, output {k}: shape {a.shape} != {b.shape}"
         np.testing.assert_allclose(a, b, atol=atol, rtol=rtol, err_msg=f"{what}, output {k}")
@@ -107,14 +109,24 @@ def torch_export(
                 for name in names
             )
         program = torch.onnx.export(
-            model, inputs, dynamo=True, opset_version=opset_version,
-            input_names=input_names, dynamic_shapes=shapes, verbose=False,
+            model,
+            inputs,
+            dynamo=True,
+            opset_version=opset_version,
+            input_names=input_names,
+            dynamic_shapes=shapes,
+            verbose=False,
         )
         return program.model_proto.SerializeToString()
     buffer = io.BytesIO()
     torch.onnx.export(
-        model, inputs, buffer, dynamo=False, opset_version=opset_version,
-        input_names=input_names, dynamic_axes=dynamic_axes,
+        model,
+        inputs,
+        buffer,
+        dynamo=False,
+        opset_version=opset_version,
+        input_names=input_names,
+        dynamic_axes=dynamic_axes,
     )
     return buffer.getvalue()
 
