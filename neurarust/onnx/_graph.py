@@ -161,9 +161,21 @@ class GraphBuilder:
     # -- nodes and constants -------------------------------------------------------------
 
     def constant(self, array: np.ndarray, hint: str = "const") -> str:
-        """Add ``array`` as an initializer and return its name."""
+        """Add a ``Constant`` node holding ``array`` and return its output name.
+
+        Only the model's weights are initializers: a loader (``nr.onnx.load``
+        among them) makes initializers trainable, and constants must stay fixed.
+        """
         name = self.unique(hint)
-        self.initializers[name] = np.ascontiguousarray(array)
+        value = np.array(array)  # a copy, 0-d arrays kept 0-d
+        self.nodes.append(Node("Constant", [], [name], {"value": value}, self.unique("/Constant")))
+        return name
+
+    def weight(self, array: np.ndarray, name: str) -> str:
+        """Add a weight the converter derived from a module's parameters (an LSTM's
+        gates in ONNX's order) as an initializer, trainable once loaded."""
+        name = self.unique(name)
+        self.initializers[name] = np.array(array)
         return name
 
     def ints(self, values: Any, hint: str = "ints") -> str:
@@ -275,8 +287,17 @@ class GraphBuilder:
         from onnx import helper, numpy_helper
 
         nodes = [
-            helper.make_node(n.op_type, n.inputs, n.outputs, name=n.name, **n.attrs)
+            helper.make_node(n.op_type, n.inputs, n.outputs, name=n.name, **_proto_attrs(n.attrs))
             for n in self.nodes
         ]
         initializers = [numpy_helper.from_array(a, name) for name, a in self.initializers.items()]
         return nodes, initializers
+
+
+def _proto_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Node attributes for ``onnx.helper.make_node``: NumPy arrays become TensorProtos."""
+    from onnx import numpy_helper
+
+    return {
+        k: numpy_helper.from_array(v) if isinstance(v, np.ndarray) else v for k, v in attrs.items()
+    }

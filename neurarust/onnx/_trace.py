@@ -94,7 +94,7 @@ class _Recorder:
     def __init__(self, model: Module, whole_modules: frozenset[type]) -> None:
         self.calls: list[Call] = []
         self.names = {id(m): name for name, m in model.named_modules()}
-        self.whole_modules = whole_modules
+        self.whole_modules = tuple(whole_modules)  # subclasses count too: isinstance
         self.path: list[str] = [""]
         self.paused = 0  # > 0 inside a module recorded as a whole
 
@@ -116,7 +116,7 @@ def _recording(recorder: _Recorder) -> Iterator[None]:
 
     def call(module: Module, *args: Any, **kwargs: Any) -> Any:
         path = recorder.names.get(id(module), recorder.path[-1])
-        whole = type(module) in recorder.whole_modules and not recorder.paused
+        whole = isinstance(module, recorder.whole_modules) and not recorder.paused
         recorder.path.append(path)
         recorder.paused += whole
         try:

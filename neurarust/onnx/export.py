@@ -27,7 +27,7 @@ from ..nn.modules.module import Module
 from ..tensor import Tensor
 from ._graph import GraphBuilder, Symbol, UnsupportedOperatorError
 from ._trace import Alias, Call, Trace, flatten_tensors, trace
-from .exporters import CONVERTERS, WHOLE_MODULES
+from .exporters import WHOLE_MODULES, find_converter
 
 SUPPORTED_OPSETS = range(13, 19)
 
@@ -160,7 +160,7 @@ def _convert(graph: GraphBuilder, call: Call) -> None:
     if call.op is Alias:
         graph.bind(call.outputs[0], graph.name(call.args[0]))
         return
-    converter = CONVERTERS.get(call.op)
+    converter = find_converter(call)
     if converter is None:
         raise UnsupportedOperatorError(
             f"onnx.export: {call.describe()} has no ONNX converter in neurarust. Supported ops "

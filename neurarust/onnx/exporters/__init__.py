@@ -10,7 +10,7 @@ call's outputs (a string, or a tuple for several outputs)::
 
 Converters are keyed by the exact op class (``Function`` subclass), or by a
 module class for modules exported as one ONNX operator (``nn.LSTM``), which are
-then traced as a whole: :data:`WHOLE_MODULES`.
+then traced as a whole, subclasses included: :data:`WHOLE_MODULES`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ Converter = Callable[[GraphBuilder, Call], "str | Sequence[str]"]
 
 CONVERTERS: dict[type, Converter] = {}
 WHOLE_MODULES: frozenset[type] = frozenset()
+
+
+def find_converter(call: Call) -> Converter | None:
+    """The converter of ``call``: by exact op class (``Softmin`` is not ``Softmax``),
+    or for a whole module by its class or a base class (a user's ``LSTM`` subclass)."""
+    if call.module is None:
+        return CONVERTERS.get(call.op)
+    return next((CONVERTERS[c] for c in call.op.__mro__ if c in CONVERTERS), None)
 
 
 def converts(*ops: type) -> Callable[[Converter], Converter]:

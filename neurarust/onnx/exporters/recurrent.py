@@ -103,7 +103,7 @@ def _layer(
     ]
     # Initializers W, R and B (D, ...); without biases B is left out (ONNX's default: zeros)
     w, r, b = (
-        "" if arrays[0] is None else g.constant(np.stack(arrays), f"{prefix}{name}_l{layer}")
+        "" if arrays[0] is None else g.weight(np.stack(arrays), f"{prefix}{name}_l{layer}")
         for name, arrays in zip("WRB", zip(*per_direction))
     )
     attrs: dict[str, Any] = {}
