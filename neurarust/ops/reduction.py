@@ -439,21 +439,31 @@ def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return _amax_amin("amin", input, dim, keepdim, largest=False)
 
 
+class ArgExtremum(Function):
+    """Indices (int64) of the first maxima or minima along ``axis``, or into the
+    flattened input when ``axis`` is None. Not differentiable; a Function so that
+    tracing (ONNX export) sees it."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, axis: int | None, keepdim: bool, largest: bool) -> Any:
+        xp, data = a.backend.xp, a._data
+        if axis is None:  # the index into the flattened tensor
+            index = _arg_extreme(data.reshape(-1), xp, 0, largest)
+            return index.reshape((1,) * data.ndim if keepdim else ())
+        index = _arg_extreme(_at_least_1d(data), xp, axis, largest)
+        return index.reshape(_reduced_shape(data.shape, (axis,), keepdim))
+
+
 def _arg(op: str, input: Tensor, dim: int | None, keepdim: bool, largest: bool) -> Tensor:
-    xp, data = input.backend.xp, input._data
-    if dim is None:  # the index into the flattened tensor
-        if data.size == 0:
+    if dim is None:
+        if input._data.size == 0:
             raise IndexError(
                 f"{op}(): Expected reduction dim to be specified for input.numel() == 0."
             )
-        index = _arg_extreme(data.reshape(-1), xp, 0, largest)
-        return Tensor._make(index.reshape((1,) * data.ndim if keepdim else ()), input.device)
+        return ArgExtremum.apply(input, None, keepdim, largest)
     axis = _one_dim(dim, input, op)
-    data = _at_least_1d(data)
-    _check_nonempty(data, (axis,), op, dim_given=True)
-    index = _arg_extreme(data, xp, axis, largest)
-    out_shape = _reduced_shape(input._data.shape, (axis,), keepdim)
-    return Tensor._make(index.reshape(out_shape), input.device)
+    _check_nonempty(_at_least_1d(input._data), (axis,), op, dim_given=True)
+    return ArgExtremum.apply(input, axis, keepdim, largest)
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -736,14 +746,21 @@ def norm(
 # -- all, any -------------------------------------------------------------------------------
 
 
+class AllAny(Function):
+    """Whether all (``op="all"``) or any elements over ``axes`` are nonzero. Not
+    differentiable; a Function so that tracing (ONNX export) sees it."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, axes: tuple[int, ...], keepdim: bool, op: str) -> Any:
+        data = a._data
+        reduce = data.all if op == "all" else data.any
+        out = a.backend.xp.asarray(reduce(axis=axes, keepdims=keepdim))
+        return out.astype("uint8") if data.dtype == "uint8" else out  # PyTorch keeps uint8
+
+
 def _all_any(op: str, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
-    data = input._data
     axes = _axes(dim, input, op, empty_means_all=False)
-    reduce = data.all if op == "all" else data.any
-    out = input.backend.xp.asarray(reduce(axis=axes, keepdims=keepdim))
-    if data.dtype == "uint8":  # PyTorch keeps uint8 here
-        out = out.astype("uint8")
-    return Tensor._make(out, input.device)
+    return AllAny.apply(input, axes, keepdim, op)
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001

@@ -208,6 +208,14 @@ REDUCTIONS = {
     "int_prod": (lambda a: a.prod(1), INTS),
     "amax_amin": (lambda x: (x.amax((1, 2)), x.amin(), x.amax(0, keepdim=True)), X),
     "max_min_along_dim": (lambda x: (*x.max(1), *x.min(2, keepdim=True)), X),
+    "argmax_argmin": (
+        lambda x: (x.argmax(1), x.argmin(-1, keepdim=True), x.argmax(), x.argmin(keepdim=True)),
+        X,
+    ),
+    "all_any": (
+        lambda x: ((x > 0).all(1), (x > 0).any((0, 2), keepdim=True), x.any(), x.all(())),
+        X,
+    ),
     "var_std": (lambda x: (x.var(1), x.std(2, keepdim=True), x.var(correction=0)), X),
     "var_over_batch": (lambda x: (x.var(), x.std((0, 2)), x.var(0, correction=2)), X),
     "norm": (

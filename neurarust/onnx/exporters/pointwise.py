@@ -617,6 +617,31 @@ def extremum_along_dim(g: GraphBuilder, call: Call) -> tuple[str, str]:
     return values, indices
 
 
+@converts(reduction.ArgExtremum)
+def arg_extremum(g: GraphBuilder, call: Call) -> str:
+    """``ArgMax``/``ArgMin`` (the first of tied extrema); over the flattened input when
+    no dim is given (or the input is 0-d), reshaped to ``(1, ..., 1)`` for ``keepdim``."""
+    x, axis, keepdim, largest = call.args
+    op_type = "ArgMax" if largest else "ArgMin"
+    if axis is not None and x.ndim > 0:
+        return g.op(op_type, g.name(x), axis=axis, keepdims=int(keepdim))
+    flat = g.op("Reshape", g.name(x), g.ints([-1], "flat"))
+    index = g.op(op_type, flat, axis=0, keepdims=0)
+    return g.op("Reshape", index, g.ints([1] * x.ndim, "shape")) if keepdim else index
+
+
+@converts(reduction.AllAny)
+def all_any(g: GraphBuilder, call: Call) -> str:
+    """``x != 0``, reduced by ``ReduceMin`` (all) or ``ReduceMax`` (any) as int32, then
+    cast to the result's dtype (bool, or uint8 for a uint8 input)."""
+    x, axes, keepdim, op = call.args
+    nonzero = g.op("Not", g.op("Equal", g.name(x), _as(g, 0, x.dtype)))
+    if axes:
+        as_int = _cast(g, nonzero, dtypes.int32)
+        nonzero = _reduce(g, "ReduceMin" if op == "all" else "ReduceMax", as_int, axes, keepdim)
+    return _cast(g, nonzero, call.outputs[0].dtype)
+
+
 def _degrees_of_freedom(g: GraphBuilder, call: Call) -> str:
     """``N - correction`` of var/std as a constant, or computed from the input's shape when
     a reduced axis is dynamic."""
