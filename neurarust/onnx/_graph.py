@@ -146,6 +146,17 @@ class GraphBuilder:
             )
 
     def _check_static(self, constant: Tensor) -> None:
+        twin = self.twin(constant)
+        if twin is not None and twin.shape == constant.shape:
+            ours, theirs = constant.numpy(force=True), twin.numpy(force=True)
+            if not np.array_equal(ours, theirs, equal_nan=ours.dtype.kind in "fc"):
+                raise UnsupportedOperatorError(
+                    f"onnx.export: {self.where()} reads a tensor of shape "
+                    f"{list(constant.shape)} that depends on the inputs but was computed by an "
+                    "op the trace cannot see (sort, topk, nonzero, searchsorted, isclose, or "
+                    "NumPy code on tensor data); the graph would hold it as a constant. Those "
+                    "ops cannot be exported yet."
+                )
         if self.dynamic_axes(constant):
             raise UnsupportedOperatorError(
                 f"onnx.export: {self.where()} uses a tensor of shape {list(constant.shape)} that "

@@ -4,11 +4,13 @@ How it works, in four steps:
 
 1. **Trace.** The model's forward runs once on the example inputs (in eval
    mode, without gradients) while every op is recorded (``_trace.py``).
-2. **Trace again, for dynamic axes.** With ``dynamic_axes``, the forward runs a
-   second time with every dynamic axis longer. Sizes that change between the
-   two traces are the ones the graph must compute at run time (``_graph.py``);
-   a forward that runs different ops for the longer inputs cannot be exported
-   with those axes dynamic, and says so.
+2. **Trace again, on other inputs.** The forward runs a second time with the
+   input values changed and every dynamic axis longer. Sizes that change
+   between the two traces are the ones the graph must compute at run time
+   (``_graph.py``). A forward that runs different ops the second time (control
+   flow on sizes or values), or a tensor that the graph would freeze as a
+   constant but that changed, cannot be exported faithfully, and export says
+   so instead of writing a wrong graph.
 3. **Convert.** Each recorded op goes to its converter
    (``neurarust/onnx/exporters/``), which adds ONNX nodes. Weights the ops read
    become initializers named by their ``state_dict`` keys (``fc1.weight``).
@@ -103,16 +105,14 @@ def export(
     model.eval()
     try:
         first = trace(model, positional, keywords, WHOLE_MODULES)
-        twins: dict[int, Tensor] = {}
-        if symbols:
-            grown = {id(t): _grow(t, growth.get(k, {})) for k, t in enumerate(inputs)}
-            second = trace(
-                model,
-                tuple(grown.get(id(a), a) for a in positional),
-                {key: grown.get(id(v), v) for key, v in keywords.items()},
-                WHOLE_MODULES,
-            )
-            twins = _pair(first, second, inputs, grown)
+        others = {id(t): _other_input(t, growth.get(k, {})) for k, t in enumerate(inputs)}
+        second = trace(
+            model,
+            tuple(others.get(id(a), a) for a in positional),
+            {key: others.get(id(v), v) for key, v in keywords.items()},
+            WHOLE_MODULES,
+        )
+        twins = _pair(first, second, inputs, others)
     finally:
         model.train(was_training)
 
@@ -277,14 +277,21 @@ def _check_dynamic_axes_names(
         )
 
 
-def _grow(tensor: Tensor, growth: dict[int, int]) -> Tensor:
-    """``tensor`` made longer on each axis by ``growth[axis]``, repeating its values
-    (so token ids and class indices stay valid)."""
+def _other_input(tensor: Tensor, growth: dict[int, int]) -> Tensor:
+    """The input of the second trace: ``tensor`` made longer on each dynamic axis by
+    ``growth[axis]``, with its values changed: rolled along the last axis (so token
+    ids and class indices stay valid), and floats shifted too. A tensor that the graph
+    would hold as a constant but that differs between the traces depends on the
+    inputs through an op the trace did not see, and is refused."""
     data = tensor._data
     xp = tensor.backend.xp
     for axis, step in growth.items():
         size = data.shape[axis]
         data = xp.take(data, xp.arange(size + step) % size, axis=axis)
+    if data.ndim:
+        data = xp.roll(data, 1, axis=-1)
+    if data.dtype.kind == "f":
+        data = data + data.dtype.type(0.5)
     return Tensor._make(data, tensor.device)
 
 
@@ -296,16 +303,18 @@ def _pair(
     for k, (call, other) in enumerate(zip(a, b)):
         if call.op is not other.op:
             raise UnsupportedOperatorError(
-                "onnx.export: the forward runs different ops when the dynamic axes change size "
+                "onnx.export: the forward runs different ops for other inputs "
                 f"(op {k} is {call.describe()} for the example inputs and "
-                f"{other.describe()} for longer ones): its Python control flow depends on "
-                "input sizes. Export with fixed sizes (without dynamic_axes)."
+                f"{other.describe()} for others): its Python control flow depends on the "
+                "inputs' sizes or values, which a traced graph cannot follow. Export with fixed "
+                "sizes (without dynamic_axes), or move the branch out of forward."
             )
     if len(a) != len(b):
         raise UnsupportedOperatorError(
             f"onnx.export: the forward runs {len(a)} ops for the example inputs and {len(b)} "
-            "when the dynamic axes change size: its Python control flow depends on input "
-            "sizes (a loop over a dynamic axis?). Export with fixed sizes (without dynamic_axes)."
+            "for others: its Python control flow depends on the inputs' sizes or values (a "
+            "loop over a dynamic axis?), which a traced graph cannot follow. Export with fixed "
+            "sizes (without dynamic_axes), or move the branch out of forward."
         )
     twins = {id(t): grown[id(t)] for t in inputs}
     for call, other in zip(a, b):

@@ -148,3 +148,23 @@ class CreatesSized(nr.nn.Module):
 def test_a_tensor_created_with_a_dynamic_size_is_refused():
     with pytest.raises(UnsupportedOperatorError, match="created in forward"):
         export_bytes(CreatesSized(), nr.randn(3, 4), input_names=["x"], dynamic_axes={"x": [0]})
+
+
+class SortsOutsideTheTrace(nr.nn.Module):
+    def forward(self, x):
+        return x * x.argsort(dim=1)  # argsort's indices come from NumPy, unseen by the trace
+
+
+def test_an_input_dependent_tensor_the_trace_cannot_see_is_refused():
+    with pytest.raises(UnsupportedOperatorError, match="depends on the inputs"):
+        export_bytes(SortsOutsideTheTrace(), nr.randn(3, 4))
+
+
+class BranchesOnValues(nr.nn.Module):
+    def forward(self, x):
+        return x.relu() if float(x.sum()) > 0 else x
+
+
+def test_control_flow_on_values_is_refused():
+    with pytest.raises(UnsupportedOperatorError, match="control flow"):
+        export_bytes(BranchesOnValues(), -nr.ones(2, 3) * 0.1)
