@@ -102,6 +102,10 @@ class GraphBuilder:
         self._taken.add(name)
         self._names[id(tensor)] = (name, tensor, tensor._version[0])
 
+    def values(self) -> list[Tensor]:
+        """The tensors the graph holds so far: inputs, weights read, op outputs."""
+        return [tensor for _, tensor, _ in self._names.values()]
+
     def known(self, tensor: Tensor) -> bool:
         """True if ``tensor`` is a graph input, a weight or the output of a converted op."""
         return id(tensor) in self._names

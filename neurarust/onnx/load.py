@@ -99,7 +99,7 @@ class OnnxModule(Module):
                     "does not implement (the 'Deploy with ONNX' docs page lists the operators)"
                 )
             attrs = {a.name: _attribute(helper, numpy_helper, a, name) for a in node.attribute}
-            context = NodeContext(node.op_type, name, attrs, self.opset)
+            context = NodeContext(node.op_type, name, attrs, self.opset, len(node.output))
             self._nodes.append((context, entry.run, list(node.input), list(node.output)))
             state.update(node.input[i] for i in entry.state_inputs if i < len(node.input))
         self._values: dict[str, tuple[Module, str]] = {}
@@ -123,8 +123,9 @@ class OnnxModule(Module):
         tensor = ops.as_tensor(np.array(array))
         if trainable:
             owner.register_parameter(leaf, Parameter(tensor))
-        else:
-            owner.register_buffer(leaf, tensor)
+        else:  # integer constants (shapes, indices) are part of the graph, not its state
+            persistent = np.issubdtype(array.dtype, np.floating)
+            owner.register_buffer(leaf, tensor, persistent=persistent)
         self._values[onnx_name] = (owner, leaf)
 
     def forward(self, *inputs: Any) -> Any:

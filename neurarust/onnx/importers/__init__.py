@@ -32,6 +32,7 @@ class NodeContext:
         attrs: the node's attributes, as Python values (ints, floats, strings,
             lists, NumPy arrays for tensors).
         opset: the model's opset version of the default domain.
+        output_count: how many outputs the node declares (Split without sizes needs it).
         training: the module's training flag (Dropout and BatchNormalization use it).
     """
 
@@ -39,6 +40,7 @@ class NodeContext:
     name: str
     attrs: dict[str, Any]
     opset: int
+    output_count: int = 1
     training: bool = False
 
     def attr(self, key: str, default: Any = None) -> Any:
