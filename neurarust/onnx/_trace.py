@@ -3,7 +3,7 @@
 Every differentiable op runs through ``Function.apply`` (see
 ``neurarust/autograd/function.py``), so running the forward once while a
 recording ``apply`` stands in for the real one yields the list of ops, their
-arguments and their output tensors: a *trace*. Three class attributes are
+arguments and their output tensors: a *trace*. Four class attributes are
 swapped for the duration of :func:`trace` and restored afterwards:
 
 - ``Function.apply`` records each op (:class:`Call`);
@@ -11,7 +11,11 @@ swapped for the duration of :func:`trace` and restored afterwards:
   for error messages) and turns the modules that ONNX has a whole operator
   for (``nn.LSTM`` -> ``LSTM``) into one call instead of their inner ops;
 - ``Tensor._inplace`` notes that after ``x.relu_()`` the tensor ``x`` stands
-  for the op's result (:class:`Alias`).
+  for the op's result (:class:`Alias`), and ``Tensor._writes_directly`` is
+  turned off so that ``x += 1`` takes that traced path too.
+
+Only the outermost ops are recorded: an op whose forward runs other ops on
+tensors (``LocalResponseNorm``) is one call.
 
 Because the swap is global, tracing is not thread-safe: do not run other
 neurarust code in another thread while a model is exported.
@@ -110,7 +114,11 @@ def _recording(recorder: _Recorder) -> Iterator[None]:
     original_inplace = Tensor._inplace
 
     def apply(cls: type[Function], *args: Any) -> Any:
-        result = original_apply(cls, *args)
+        recorder.paused += 1  # ops that this op's forward runs are part of it
+        try:
+            result = original_apply(cls, *args)
+        finally:
+            recorder.paused -= 1
         recorder.record(Call(cls, args, flatten_tensors(result), recorder.path[-1]))
         return result
 
@@ -137,15 +145,24 @@ def _recording(recorder: _Recorder) -> Iterator[None]:
             recorder.record(Call(Alias, (source,), (self,), recorder.path[-1]))
         return result
 
+    original_writes_directly = Tensor._writes_directly
     Function.apply = classmethod(apply)  # type: ignore[method-assign, assignment]
     Module.__call__ = call  # type: ignore[method-assign, assignment]
     Tensor._inplace = inplace  # type: ignore[method-assign]
+    Tensor._writes_directly = _never  # type: ignore[method-assign]
     try:
         yield
     finally:
         Function.apply = classmethod(original_apply)  # type: ignore[method-assign, assignment]
         Module.__call__ = original_call  # type: ignore[method-assign]
         Tensor._inplace = original_inplace  # type: ignore[method-assign]
+        Tensor._writes_directly = original_writes_directly  # type: ignore[method-assign]
+
+
+def _never(*args: Any, **kwargs: Any) -> bool:
+    """Stands in for ``Tensor._writes_directly`` while tracing: in-place arithmetic
+    takes the general path (an op, then a write), which the trace sees."""
+    return False
 
 
 def trace(

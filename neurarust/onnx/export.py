@@ -35,6 +35,8 @@ SUPPORTED_OPSETS = range(13, 19)
 
 DynamicAxes = dict[str, "dict[int, str] | list[int]"]
 
+_STEPS = (14, 22, 26, 34, 38, 46, 58, 62)  # how much the dynamic dimensions grow
+
 
 def export(
     model: Module,
@@ -240,8 +242,11 @@ def _symbols(
 ) -> tuple[list[Symbol], dict[int, dict[int, int]]]:
     """The dynamic input dimensions, and by how much each grows in the second trace.
 
-    Dimensions with different names grow by different amounts (1, 2, 3...), so a
-    size that reads one of them cannot be mistaken for one that reads another.
+    Dimensions with different names grow by twice different primes (14, 22, 26...),
+    so a size that reads one of them is unlikely to be mistaken for one that reads
+    another: with steps of 1 and 2, 8 -> 12 could be 4 * batch (2 -> 3) or 2 * height
+    (4 -> 6); with batch 2 -> 16 and height 4 -> 26 they differ. Even steps keep a
+    size's parity, so sizes that a layer halves or scales by 1.5 stay valid.
     """
     symbols: list[Symbol] = []
     growth: dict[int, dict[int, int]] = {}
@@ -259,7 +264,7 @@ def _symbols(
                     f"onnx.export: the example input {input_name!r} has size 0 on dynamic axis "
                     f"{axis}; give an example with at least one element there"
                 )
-            step = increments.setdefault(dim_name, len(increments) + 1)
+            step = increments.setdefault(dim_name, _STEPS[len(increments) % len(_STEPS)])
             growth.setdefault(k, {})[axis] = step
             size = tensor.shape[axis]
             symbols.append(Symbol(dim_name, input_name, axis, size, size + step))

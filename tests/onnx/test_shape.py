@@ -326,7 +326,6 @@ UNSUPPORTED = {
     "view_dtype": (lambda lib, x: x.view(lib.int32), _ramp(2, 3), {}, 17, "ViewDtype"),
     "as_strided": (lambda lib, x: x.as_strided((2, 2), (1, 2)), _ramp(2, 3), {}, 17, "AsStrided"),
     "median": (lambda lib, x: x.median(1).values, _ramp(2, 3), {}, 17, "median"),
-    "chunk_dynamic_axis": (lambda lib, x: x.chunk(2, 0), _ramp(4, 3), {0: "b"}, 17, "Split"),
     "index_from_size": (_arange_index, _ramp(2, 3), {0: "b"}, 17, "depends on the dynamic"),
     "circular_dynamic": (
         lambda lib, x: _pad(lib, x, (1, 1), mode="circular"),
