@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import neurarust
 
-from . import conv, core, data, losses, models, ops, optim, sequence
+from . import conv, core, data, losses, models, onnx, ops, optim, sequence
 from .harness import Measurement, load_torch
 
 WORKLOADS: dict[str, Callable[..., Measurement]] = {
@@ -34,6 +34,7 @@ WORKLOADS: dict[str, Callable[..., Measurement]] = {
     **losses.WORKLOADS,
     **optim.WORKLOADS,
     **data.WORKLOADS,
+    **onnx.WORKLOADS,
 }
 
 
