@@ -1,6 +1,6 @@
 """neurarust: PyTorch's API in pure Python, on NumPy (CPU) or CuPy (NVIDIA GPUs).
 
-Example:
+Examples:
     >>> import neurarust as nr
     >>> x = nr.tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> (x ** 2).sum().backward()

@@ -28,7 +28,7 @@ class device:  # noqa: N801  (named as PyTorch names it)
     The backend is created on first use, so naming ``"cuda"`` on a machine
     without a GPU is fine until a tensor is put there.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.device("cpu")
         device(type='cpu')

@@ -115,7 +115,7 @@ def get_default_dtype() -> dtype:
 def set_default_dtype(d: dtype) -> None:
     """Set the default floating dtype; only float32 and float64 are allowed (as in PyTorch).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.set_default_dtype(nr.float64); nr.tensor([1.0]).dtype
         neurarust.float64
@@ -165,7 +165,7 @@ def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
 def result_type(*operands: Any) -> dtype:
     """The dtype of an elementwise op over tensors and Python scalars, as PyTorch computes it.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.result_type(nr.tensor([1, 2], dtype=nr.int32), 2.5)
         neurarust.float32

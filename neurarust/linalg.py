@@ -3,7 +3,7 @@
 The functions live in :mod:`neurarust.ops.decompositions` under their ATen names
 (``linalg_det``...), as PyTorch's do; this module gives them their public names.
 
-Example:
+Examples:
     >>> import neurarust as nr
     >>> nr.linalg.det(nr.eye(2) * 3)
     tensor(9.)

@@ -20,7 +20,7 @@ _initial_default_seed = 67280421310721
 class Generator:
     """A seeded random stream for one device.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> g = nr.Generator().manual_seed(0)
         >>> a = nr.rand(3, generator=g)
@@ -80,7 +80,7 @@ def default_generator(dev: Device) -> Generator:
 def manual_seed(seed: int) -> Generator:
     """Seed the default generators of every device; returns the CPU one.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> _ = nr.manual_seed(0); a = nr.rand(2)
         >>> _ = nr.manual_seed(0); bool((nr.rand(2) == a).all())

@@ -3,7 +3,7 @@
 Each class is named after the op that returns it and unpacks like a tuple:
 ``values, indices = x.max(0)`` or ``x.max(0).values``.
 
-Example:
+Examples:
     >>> import neurarust as nr
     >>> result = nr.tensor([3.0, 1.0, 2.0]).sort()
     >>> type(result) is nr.return_types.sort, result.indices

@@ -40,7 +40,7 @@ def runtime_info() -> dict[str, str]:
     Keys: ``python``, ``platform``, ``neurarust``, ``numpy``, ``numba``,
     ``cpu kernels``, ``cupy``, ``cuda devices``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr, numpy
         >>> nr.runtime_info()["numpy"] == numpy.__version__
         True
@@ -72,7 +72,7 @@ def runtime_info() -> dict[str, str]:
 def print_runtime_info() -> None:
     """Print :func:`runtime_info`, one ``name: value`` line each.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.print_runtime_info()  # doctest: +SKIP
         python: 3.11.14

@@ -147,7 +147,7 @@ def add_safe_globals(safe_globals: list[Any]) -> None:
     for objects pickled under another name. Allow-list only what you trust:
     loading calls them.
 
-    Example:
+    Examples:
         >>> import argparse, neurarust as nr
         >>> nr.serialization.add_safe_globals([argparse.Namespace])
         >>> nr.serialization.clear_safe_globals()
@@ -171,7 +171,7 @@ class safe_globals:  # noqa: N801  (named as PyTorch names it)
     """Context manager allow-listing ``safe_globals`` (as :func:`add_safe_globals`) inside
     its ``with`` block only.
 
-    Example:
+    Examples:
         >>> import argparse, neurarust as nr
         >>> with nr.serialization.safe_globals([argparse.Namespace]):
         ...     pass  # nr.load(...) here may rebuild Namespace objects
@@ -223,7 +223,7 @@ def save(obj: Any, f: FileLike) -> None:
         ValueError: ``obj`` holds a reference cycle through its containers.
         TypeError: an object can neither be stored natively nor pickled.
 
-    Example:
+    Examples:
         >>> import io, neurarust as nr
         >>> buffer = io.BytesIO()
         >>> nr.save({"w": nr.ones(2, 3), "step": 10}, buffer)
@@ -424,7 +424,7 @@ def load(f: FileLike, map_location: MapLocation = None, *, weights_only: bool = 
             represent; or a tensor's device is unavailable (pass ``map_location``).
         UnsafeGlobalError: ``weights_only=True`` and the file holds another object.
 
-    Example:
+    Examples:
         >>> import io, neurarust as nr
         >>> buffer = io.BytesIO(); nr.save([nr.arange(3), 2.5, "hi"], buffer)
         >>> _ = buffer.seek(0)
@@ -1124,7 +1124,7 @@ def save_safetensors(
         path: a path or a binary file object open for writing.
         metadata: free-form text stored as the header's ``__metadata__``.
 
-    Example:
+    Examples:
         >>> import io, neurarust as nr
         >>> from neurarust.serialization import load_safetensors, save_safetensors
         >>> buffer = io.BytesIO(); save_safetensors({"w": nr.eye(2)}, buffer)

@@ -64,7 +64,7 @@ class Tensor:
     Make tensors with :func:`neurarust.tensor`, :func:`neurarust.zeros` and
     friends; ``Tensor(data)`` also works and gives the default float dtype.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
         >>> y = (x * x).sum()

@@ -18,6 +18,7 @@ PAGES = {
     "losses.md": (),
     "training.md": (),
     "data.md": (),
+    "best-practices.md": (),
     "onnx.md": ("onnx", "onnxruntime", "torch", "onnxscript"),
 }
 

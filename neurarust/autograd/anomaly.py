@@ -47,7 +47,7 @@ class set_detect_anomaly:  # noqa: N801
 class detect_anomaly(set_detect_anomaly):  # noqa: N801
     """Context manager that records forward stacks and checks backward outputs for NaN.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([0.0], requires_grad=True)
         >>> with nr.autograd.detect_anomaly():

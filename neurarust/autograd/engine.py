@@ -276,7 +276,7 @@ def backward(
         create_graph: record the backward pass so the gradients are differentiable.
         inputs: if given, accumulate only into these tensors' ``.grad``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([1.0, 2.0], requires_grad=True)
         >>> nr.autograd.backward((x * x).sum()); x.grad
@@ -326,7 +326,7 @@ def grad(
     Returns:
         A tuple with one gradient per input, shaped like it.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor(3.0, requires_grad=True)
         >>> (g,) = nr.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2 = 27

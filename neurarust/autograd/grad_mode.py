@@ -108,7 +108,7 @@ class _NoParamDecorator(_GradModeContext):
 class no_grad(_NoParamDecorator):  # noqa: N801
     """Context manager / decorator: ops inside build no graph (saves memory and time).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.ones(2, requires_grad=True)
         >>> with nr.no_grad():
@@ -131,7 +131,7 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801
     manager it is restored on exit. As a decorator, it applies only while the
     decorated function runs.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> with nr.set_grad_enabled(False):
         ...     nr.is_grad_enabled()

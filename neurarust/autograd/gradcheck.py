@@ -98,7 +98,7 @@ def gradcheck(
         raise_exception: raise :class:`GradcheckError` on mismatch instead of
             returning False.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.randn(3, dtype=nr.float64, requires_grad=True)
         >>> nr.autograd.gradcheck(lambda t: (t * t).exp(), (x,))

@@ -43,7 +43,7 @@ def rng() -> np.random.Generator:
     instead of ``numpy.random`` so they are reproducible and give the same
     batches for any number of workers.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust import data
         >>> _ = nr.manual_seed(0); a = data.rng().random()

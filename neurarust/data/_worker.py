@@ -69,7 +69,7 @@ class WorkerInfo(NamedTuple):
             and neurarust with it).
         dataset: the worker's dataset object (its own copy for an ``IterableDataset``).
 
-    Example:
+    Examples:
         >>> from neurarust.data import WorkerInfo
         >>> info = WorkerInfo(id=1, num_workers=4, seed=8, dataset=None)
         >>> list(range(10))[info.id :: info.num_workers]
@@ -93,7 +93,7 @@ def get_worker_info() -> WorkerInfo | None:
         The calling worker's info (thread workers each see their own), or None
         in the main thread and in a loader with ``num_workers=0``.
 
-    Example:
+    Examples:
         >>> from neurarust.data import get_worker_info
         >>> get_worker_info() is None
         True
@@ -116,7 +116,7 @@ def split_by_worker(iterable: Iterable[T]) -> Iterator[T]:
     Returns:
         An iterator over this worker's items, in their original order.
 
-    Example:
+    Examples:
         >>> from neurarust.data import DataLoader, IterableDataset, split_by_worker
         >>> class Stream(IterableDataset):
         ...     def __iter__(self):

@@ -55,7 +55,7 @@ def sample_nbytes(sample: Any) -> int:
     Returns:
         int: the byte count.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data import sample_nbytes
         >>> sample_nbytes((np.zeros((2, 3), dtype=np.float32), 7))
@@ -101,7 +101,7 @@ class LRUCache(Generic[V]):
         hits: ``get`` calls that found their key.
         misses: ``get`` calls that did not.
 
-    Example:
+    Examples:
         >>> from neurarust.data import LRUCache
         >>> cache = LRUCache(max_items=2)
         >>> cache.put("a", 1); cache.put("b", 2)

@@ -150,7 +150,7 @@ def collate(batch: Sequence[Any], *, collate_fn_map: CollateFnMap | None = None)
     Returns:
         The batch, with the structure of one sample.
 
-    Example:
+    Examples:
         >>> from neurarust.data.collate import collate, default_collate_fn_map
         >>> table = {**default_collate_fn_map, str: lambda b, collate_fn_map: "".join(b)}
         >>> collate([("a", 1), ("b", 2)], collate_fn_map=table)
@@ -199,7 +199,7 @@ def default_collate(batch: Sequence[Any]) -> Any:
             arrays of strings or objects).
         RuntimeError: for sequences of unequal lengths or tensors of unequal shapes.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import default_collate
         >>> default_collate([(nr.zeros(2), 0), (nr.ones(2), 1)])
@@ -224,7 +224,7 @@ def default_convert(data: Any) -> Any:
     Returns:
         ``data`` with NumPy arrays (of supported dtypes) and scalars as tensors.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data import default_convert
         >>> default_convert({"x": np.arange(3), "id": 7})

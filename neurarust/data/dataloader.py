@@ -129,11 +129,10 @@ class DataLoader:
             soon as a worker has built it.
         progress: show a tqdm progress bar over each epoch (needs ``tqdm``).
 
-    Yields:
-        Batches: the output of ``collate_fn``; with the defaults, tensors with a
-        leading batch dimension inside the structure of one sample.
+    Iterating yields the batches: the output of ``collate_fn``; with the defaults,
+    tensors with a leading batch dimension inside the structure of one sample.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import DataLoader, TensorDataset
         >>> data = TensorDataset(nr.arange(10).float(), nr.arange(10) % 2)

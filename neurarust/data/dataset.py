@@ -64,7 +64,7 @@ class Dataset(Generic[T_co]):
     may also define ``__getitems__(indices) -> list`` to fetch a whole batch at
     once; the DataLoader uses it when present. ``a + b`` concatenates.
 
-    Example:
+    Examples:
         >>> from neurarust.data import Dataset
         >>> class Squares(Dataset):
         ...     def __getitem__(self, index):
@@ -91,7 +91,7 @@ class IterableDataset(Dataset[T_co], Iterable[T_co]):
     ``neurarust.data.get_worker_info()`` inside ``__iter__`` to give each
     worker its share. ``a + b`` chains two streams.
 
-    Example:
+    Examples:
         >>> from neurarust.data import IterableDataset
         >>> class Count(IterableDataset):
         ...     def __init__(self, n):
@@ -124,7 +124,7 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
 
     Item ``i`` is the tuple ``(tensors[0][i], tensors[1][i], ...)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import TensorDataset
         >>> ds = TensorDataset(nr.arange(6).reshape(3, 2), nr.tensor([0, 1, 0]))
@@ -157,7 +157,7 @@ class ConcatDataset(Dataset[T_co]):
         cumulative_sizes (list[int]): ``cumulative_sizes[k]`` is the total
             length of ``datasets[0..k]``.
 
-    Example:
+    Examples:
         >>> from neurarust.data import ConcatDataset
         >>> ds = ConcatDataset([[1, 2, 3], [4, 5]])
         >>> ds.cumulative_sizes, ds[3], ds[-1]
@@ -200,7 +200,7 @@ class ChainDataset(IterableDataset):
     Args:
         datasets: the IterableDatasets to chain (checked while iterating).
 
-    Example:
+    Examples:
         >>> from neurarust.data import ChainDataset, IterableDataset
         >>> class Letters(IterableDataset):
         ...     def __init__(self, text):
@@ -238,7 +238,7 @@ class Subset(Dataset[T_co]):
         dataset: the whole dataset (kept as ``.dataset``).
         indices: positions in ``dataset``; item ``i`` is ``dataset[indices[i]]``.
 
-    Example:
+    Examples:
         >>> from neurarust.data import Subset
         >>> sub = Subset(["a", "b", "c", "d"], [3, 0])
         >>> sub[0], len(sub), sub.dataset[1]
@@ -286,7 +286,7 @@ class StackDataset(Dataset[Any]):
         *args: datasets whose samples make tuples.
         **kwargs: datasets whose samples make dicts (not together with ``args``).
 
-    Example:
+    Examples:
         >>> from neurarust.data import StackDataset
         >>> pairs = StackDataset(image=["img0", "img1"], label=[3, 5])
         >>> pairs[1], len(pairs)
@@ -368,7 +368,7 @@ def random_split(
     Returns:
         list[Subset]: one Subset of ``dataset`` per entry of ``lengths``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import random_split
         >>> generator = nr.Generator().manual_seed(0)
@@ -471,7 +471,7 @@ class InMemoryDataset(Dataset[Any]):
     Attributes:
         arrays (tuple): the columns, after the list conversion above.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data import InMemoryDataset
         >>> ds = InMemoryDataset(np.arange(6.0).reshape(3, 2), [0, 1, 1], ["a", "b", "c"])
@@ -563,7 +563,7 @@ class LazyDataset(Dataset[Any]):
     Attributes:
         cache (LRUCache | None): the cache, None when disabled.
 
-    Example:
+    Examples:
         >>> from neurarust.data import LazyDataset
         >>> ds = LazyDataset(["a.txt", "b.txt"], load=str.upper, transform=len)
         >>> ds[1], ds.load_item(-1), ds.cache.hits
@@ -625,7 +625,7 @@ class CachedDataset(Dataset[Any]):
     Attributes:
         cache (LRUCache): the cache; its ``hits`` and ``misses`` show how well it works.
 
-    Example:
+    Examples:
         >>> from neurarust.data import CachedDataset
         >>> ds = CachedDataset([10, 20, 30], max_bytes=1024)
         >>> ds[0], ds[0], ds[-3], (ds.cache.hits, ds.cache.misses)
@@ -665,7 +665,7 @@ class FilteredDataset(Subset[T_co]):
         dataset: a map-style dataset with ``len``.
         predicate: ``predicate(sample) -> bool``; True keeps the sample.
 
-    Example:
+    Examples:
         >>> from neurarust.data import FilteredDataset
         >>> evens = FilteredDataset([5, 6, 7, 8], lambda x: x % 2 == 0)
         >>> evens.indices, list(evens)
@@ -690,7 +690,7 @@ class FilteredIterableDataset(IterableDataset[T_co]):
         dataset: an IterableDataset (or any re-iterable object).
         predicate: ``predicate(sample) -> bool``; True keeps the sample.
 
-    Example:
+    Examples:
         >>> from neurarust.data import FilteredIterableDataset
         >>> list(FilteredIterableDataset(range(10), lambda x: x > 6))
         [7, 8, 9]
@@ -718,7 +718,7 @@ def filter_dataset(
         dataset, a :class:`FilteredIterableDataset` (filtered while iterating)
         for an IterableDataset.
 
-    Example:
+    Examples:
         >>> from neurarust.data import filter_dataset, InMemoryDataset
         >>> ds = filter_dataset(InMemoryDataset([1, 2, 3, 4]), lambda x: x > 2)
         >>> type(ds).__name__, len(ds)

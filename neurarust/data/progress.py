@@ -33,7 +33,7 @@ def progress(
     Raises:
         ImportError: when tqdm is not installed (``pip install tqdm``).
 
-    Example:
+    Examples:
         >>> from neurarust.data import progress
         >>> sum(progress(range(5), desc="counting"))
         10

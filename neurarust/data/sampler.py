@@ -107,7 +107,7 @@ class Sampler(Generic[T_co]):
     Subclasses implement ``__iter__`` and, when the length is known,
     ``__len__`` (the DataLoader's ``len`` uses it).
 
-    Example:
+    Examples:
         >>> from neurarust.data import Sampler
         >>> class EvenFirst(Sampler[int]):
         ...     def __init__(self, n: int) -> None:
@@ -130,7 +130,7 @@ class SequentialSampler(Sampler[int]):
     Args:
         data_source: anything with a ``len`` (usually the dataset).
 
-    Example:
+    Examples:
         >>> from neurarust.data import SequentialSampler
         >>> list(SequentialSampler(range(4)))
         [0, 1, 2, 3]
@@ -161,7 +161,7 @@ class RandomSampler(Sampler[int]):
             each epoch so a growing dataset is followed).
         generator: the seed source of each epoch (default: neurarust's CPU generator).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import RandomSampler
         >>> g = nr.Generator().manual_seed(0)
@@ -213,7 +213,7 @@ class SubsetRandomSampler(Sampler[int]):
         indices: the dataset indices to draw from (each yielded once per epoch).
         generator: the seed source of each epoch (default: neurarust's CPU generator).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import SubsetRandomSampler
         >>> sampler = SubsetRandomSampler([10, 20, 30], generator=nr.Generator().manual_seed(0))
@@ -254,7 +254,7 @@ class WeightedRandomSampler(Sampler[int]):
             more samples without replacement than indices of non-zero weight (checked
             here and at every epoch; PyTorch checks only when iterating).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import WeightedRandomSampler
         >>> g = nr.Generator().manual_seed(0)
@@ -299,7 +299,7 @@ class BatchSampler(Sampler[list[int]]):
         batch_size: indices per batch.
         drop_last: drop the last batch when it holds fewer than ``batch_size``.
 
-    Example:
+    Examples:
         >>> from neurarust.data import BatchSampler, SequentialSampler
         >>> list(BatchSampler(SequentialSampler(range(7)), batch_size=3, drop_last=False))
         [[0, 1, 2], [3, 4, 5], [6]]
@@ -362,7 +362,7 @@ class ClassBalancedBatchSampler(Sampler[list[int]]):
         oversample: recycle smaller classes instead of leaving out part of the larger ones.
         generator: the seed source of each epoch (default: neurarust's CPU generator).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import ClassBalancedBatchSampler
         >>> labels = [0, 0, 0, 0, 1, 1, 2, 2, 2]
@@ -488,7 +488,7 @@ class DistributedSampler(Sampler[int]):
         num_samples: indices per replica (``len(sampler)``).
         total_size: ``num_samples * num_replicas``.
 
-    Example:
+    Examples:
         >>> from neurarust.data import DistributedSampler
         >>> [list(DistributedSampler(range(5), num_replicas=2, rank=r, shuffle=False))
         ...  for r in (0, 1)]
@@ -590,7 +590,7 @@ class HardExampleSampler(Sampler[int]):
         smoothed_losses: NumPy float64 array of shape ``(len(data_source),)``, the
             averages ``s_i``; NaN where no loss was reported yet.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data import HardExampleSampler
         >>> sampler = HardExampleSampler(range(4), generator=nr.Generator().manual_seed(0))

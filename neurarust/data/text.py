@@ -45,7 +45,7 @@ def tokenize(text: str, lower: bool = True) -> list[str]:
     Returns:
         The tokens, in order, as a list of str.
 
-    Example:
+    Examples:
         >>> from neurarust.data import tokenize
         >>> tokenize("Don't miss it -- a GREAT film!")
         ["don't", 'miss', 'it', '-', '-', 'a', 'great', 'film', '!']
@@ -70,7 +70,7 @@ class Vocab:
         specials: the special tokens, padding first and unknown second; more
             may follow (``"<bos>"``, ...). They are kept whatever their counts.
 
-    Example:
+    Examples:
         >>> from neurarust.data import Vocab
         >>> vocab = Vocab([["a", "good", "film"], ["a", "bad", "film"]])
         >>> vocab.itos
@@ -194,7 +194,7 @@ class Vocab:
             state_dict: a dict with ``"itos"`` (the tokens in id order) and
                 ``"num_specials"``.
 
-        Example:
+        Examples:
             >>> from neurarust.data import Vocab
             >>> vocab = Vocab([["a", "b", "b"]])
             >>> copy = Vocab()
@@ -241,7 +241,7 @@ def pad_batch(
         ready for ``pack_padded_sequence(embedded, lengths, batch_first=True,
         enforce_sorted=False)``.
 
-    Example:
+    Examples:
         >>> from neurarust.data import pad_batch
         >>> ids, lengths = pad_batch([[4, 5, 6], [7]])
         >>> ids.tolist(), lengths.tolist()

@@ -1,7 +1,7 @@
 """Neural-network building blocks, as ``torch.nn``: ``Module`` and its layers,
 ``Parameter``, ``init`` and ``functional``.
 
-Example:
+Examples:
     >>> import neurarust as nr
     >>> nr.nn.functional.one_hot(nr.tensor([1, 0]), 2)
     tensor([[0, 1],

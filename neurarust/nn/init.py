@@ -11,7 +11,7 @@ Fans: for a weight of shape ``(out, in, *kernel)`` (Linear: ``(out_features,
 in_features)``; Conv2d: ``(out_channels, in_channels / groups, kH, kW)``),
 ``fan_in = in * prod(kernel)`` and ``fan_out = out * prod(kernel)``.
 
-Example:
+Examples:
     >>> import neurarust as nr
     >>> from neurarust.nn import init
     >>> w = nr.empty(256, 128)
@@ -145,7 +145,7 @@ def calculate_gain(nonlinearity: _NonlinearityType, param: int | float | None = 
     networks use ``"linear"`` (weight variance ``1 / fan_in``): ``"selu"``'s
     empirical 3/4 trades that fixed point for steadier gradients.
 
-    Example:
+    Examples:
         >>> from neurarust.nn import init
         >>> init.calculate_gain("tanh")
         1.6666666666666667
@@ -184,7 +184,7 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     ``fan_in = in * prod(kernel)``, ``fan_out = out * prod(kernel)``: the number
     of inputs each output sums over, and of outputs each input feeds.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn import init
         >>> init._calculate_fan_in_and_fan_out(nr.empty(16, 3, 5, 5))
@@ -202,7 +202,7 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
 def _calculate_correct_fan(tensor: Tensor, mode: _FanMode) -> int:
     """``fan_in`` or ``fan_out`` of ``tensor``, as ``mode`` (either case) asks.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn import init
         >>> init._calculate_correct_fan(nr.empty(16, 3, 5, 5), "fan_out")
@@ -223,7 +223,7 @@ def uniform_(
 ) -> Tensor:
     r"""Fill ``tensor`` with samples of the uniform distribution :math:`\mathcal{U}(a, b)`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.nn.init.uniform_(nr.empty(3, 5), -1.0, 1.0)
         >>> bool((w >= -1).all() and (w < 1).all())
@@ -239,7 +239,7 @@ def normal_(
     r"""Fill ``tensor`` with samples of the normal distribution
     :math:`\mathcal{N}(\text{mean}, \text{std}^2)`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.init.normal_(nr.empty(2, 2), mean=3.0, std=0.0)
         tensor([[3., 3.],
@@ -252,7 +252,7 @@ def normal_(
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill ``tensor`` with ``val``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.init.constant_(nr.empty(2, 3), 0.5)
         tensor([[0.5000, 0.5000, 0.5000],
@@ -265,7 +265,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
 def ones_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with ones.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.init.ones_(nr.empty(3))
         tensor([1., 1., 1.])
@@ -276,7 +276,7 @@ def ones_(tensor: Tensor) -> Tensor:
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with zeros.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.init.zeros_(nr.ones(3))
         tensor([0., 0., 0.])
@@ -292,7 +292,7 @@ def eye_(tensor: Tensor) -> Tensor:
     A Linear weight of shape ``(out, in)`` filled so passes its first
     ``min(out, in)`` inputs through unchanged.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.init.eye_(nr.empty(2, 3))
         tensor([[1., 0., 0.],
@@ -316,7 +316,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     A convolution with this weight (and padding ``k // 2``, odd ``k``) copies as
     many input channels as it can to its output.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.nn.init.dirac_(nr.empty(2, 2, 3))
         >>> w[:, :, 1]
@@ -363,7 +363,7 @@ def xavier_uniform_(
     :math:`\text{gain}^2 \cdot 2 / (\text{fan\_in} + \text{fan\_out})`. ``tensor``
     has at least 2 dimensions, ``(out, in, *kernel)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn import init
         >>> w = init.xavier_uniform_(nr.empty(3, 5), gain=init.calculate_gain("relu"))
@@ -383,7 +383,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | Non
 
     (Glorot & Bengio, 2010). ``tensor`` has at least 2 dimensions, ``(out, in, *kernel)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.init.xavier_normal_(nr.empty(3, 5)).shape
         neurarust.Size([3, 5])
@@ -417,7 +417,7 @@ def kaiming_uniform_(
 
     A tensor with no elements is left as it is, with a warning.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.nn.init.kaiming_uniform_(nr.empty(3, 5), mode="fan_in", nonlinearity="relu")
         >>> bool(w.abs().max() <= (6 / 5) ** 0.5)
@@ -446,7 +446,7 @@ def kaiming_normal_(
     with ``gain``, ``mode`` and the fans as in :func:`kaiming_uniform_`. A tensor
     with no elements is left as it is, with a warning.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.init.kaiming_normal_(nr.empty(3, 5), mode="fan_out").shape
         neurarust.Size([3, 5])
@@ -491,7 +491,7 @@ def trunc_normal_(
     when :math:`a \le \text{mean} \le b`, and warns when ``mean`` is more than
     ``2 std`` outside it.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.nn.init.trunc_normal_(nr.empty(1000), std=0.02, a=-0.04, b=0.04)
         >>> bool((w >= -0.04).all() and (w <= 0.04).all())
@@ -583,7 +583,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
     to make ``R``'s diagonal positive, which makes ``Q`` uniformly (Haar)
     distributed (Mezzadri, 2007).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.nn.init.orthogonal_(nr.empty(2, 3))
         >>> bool(((w @ w.T) - nr.eye(2)).abs().max() < 1e-5)
@@ -614,7 +614,7 @@ def sparse_(
     :math:`\mathcal{N}(0, \text{std}^2)`, then ``ceil(sparsity * rows)`` randomly
     chosen elements of each column set to zero.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.nn.init.sparse_(nr.empty(4, 3), sparsity=0.5)
         >>> (w == 0).sum(dim=0)

@@ -44,7 +44,7 @@ class Parameter(Tensor):
     - ``data``: the values (shared, not copied). Default: an empty tensor.
     - ``requires_grad``: whether the parameter requires a gradient. Default: True.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> p = nr.nn.Parameter(nr.zeros(2))
         >>> p

@@ -9,7 +9,7 @@ Both need the ``onnx`` package (``pip install neurarust[onnx]``, which also
 installs onnxruntime); ``import neurarust`` does not import it, and neither
 does ``import neurarust.onnx``: only calling these functions does.
 
-Example:
+Examples:
     >>> import neurarust as nr
     >>> import io
     >>> model = nr.nn.Sequential(nr.nn.Linear(4, 3), nr.nn.ReLU())

@@ -81,7 +81,7 @@ def export(
         ValueError: bad ``opset_version``, names or axes.
         ImportError: the ``onnx`` package is missing (``pip install neurarust[onnx]``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> model = nr.nn.Sequential(nr.nn.Linear(4, 8), nr.nn.ReLU(), nr.nn.Linear(8, 2))
         >>> proto = nr.onnx.export(model, nr.randn(3, 4), None, input_names=["x"],

@@ -42,7 +42,7 @@ def load(f: str | os.PathLike[str] | IO[bytes] | bytes | Any) -> OnnxModule:
             value) that neurarust does not implement; the message names the node.
         ImportError: the ``onnx`` package is missing (``pip install neurarust[onnx]``).
 
-    Example:
+    Examples:
         >>> import io
         >>> import neurarust as nr
         >>> buffer = io.BytesIO()

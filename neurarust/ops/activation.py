@@ -479,7 +479,7 @@ def _implicit_dim(op: str, ndim: int, stacklevel: int) -> int:
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(input, 0)``, elementwise; keeps the dtype. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.relu(nr.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
@@ -501,7 +501,7 @@ def hardtanh(
 
     The gradient is 1 strictly inside the interval and 0 elsewhere (bounds included).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.hardtanh(nr.tensor([-2.0, 0.5, 3.0]))
         tensor([-1.0000,  0.5000,  1.0000])
@@ -524,7 +524,7 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(input, 0), 6)``: :func:`hardtanh` on ``[0, 6]``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.relu6(nr.tensor([-1.0, 3.0, 8.0]))
         tensor([0., 3., 6.])
@@ -537,7 +537,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
     Keeps integer dtypes. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.threshold(nr.tensor([-1.0, 0.5, 2.0]), 1.0, 9.0)
         tensor([9., 9., 2.])
@@ -558,7 +558,7 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``negative_slope * input`` elsewhere. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.leaky_relu(nr.tensor([-2.0, 3.0]), 0.1)
         tensor([-0.2000,  3.0000])
@@ -579,7 +579,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     Shapes: ``input`` ``(N, C, *)`` or any shape when ``weight`` has one element;
     ``weight`` ``(C,)``, ``(1,)`` or ``()``, of ``input``'s dtype; output: as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[-1.0, -1.0], [2.0, -4.0]])
         >>> nr.nn.functional.prelu(x, nr.tensor([0.5, 0.25]))
@@ -604,7 +604,7 @@ def rrelu(
     reproducible); in evaluation the slope is ``(lower + upper) / 2``.
     Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.rrelu(nr.tensor([-3.0, 1.0]), 0.1, 0.3)
         tensor([-0.6000,  1.0000])
@@ -634,7 +634,7 @@ def rrelu_(
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``alpha * (exp(input) - 1)`` elsewhere. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.elu(nr.tensor([-1.0, 2.0]))
         tensor([-0.6321,  2.0000])
@@ -653,7 +653,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """Scaled ELU, ``scale * elu(input, alpha)`` with the self-normalizing constants
     ``alpha = 1.6733`` and ``scale = 1.0507``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.selu(nr.tensor([-1.0, 2.0]))
         tensor([-1.1113,  2.1014])
@@ -671,7 +671,7 @@ def selu_(input: Tensor) -> Tensor:
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, input) + min(0, alpha * (exp(input / alpha) - 1))``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.celu(nr.tensor([-1.0, 2.0]), alpha=2.0)
         tensor([-0.7869,  2.0000])
@@ -695,7 +695,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x ** 3)))``.
     Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.gelu(nr.tensor([-1.0, 0.0, 1.0]))
         tensor([-0.1587,  0.0000,  0.8413])
@@ -710,7 +710,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * sigmoid(input)`` (also called swish). Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.silu(nr.tensor([-1.0, 0.0, 1.0]))
         tensor([-0.2689,  0.0000,  0.7311])
@@ -723,7 +723,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * tanh(softplus(input))``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.mish(nr.tensor([-1.0, 0.0, 1.0]))
         tensor([-0.3034,  0.0000,  0.8651])
@@ -737,7 +737,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     """``log(1 + exp(beta * input)) / beta``, a smooth ReLU; ``input`` itself where
     ``beta * input > threshold``. Never overflows. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.softplus(nr.tensor([-1.0, 0.0, 1000.0]))
         tensor([3.1326e-01, 6.9315e-01, 1.0000e+03])
@@ -750,7 +750,7 @@ def softsign(input: Tensor) -> Tensor:
 
     Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.softsign(nr.tensor([-3.0, 1.0]))
         tensor([-0.7500,  0.5000])
@@ -761,7 +761,7 @@ def softsign(input: Tensor) -> Tensor:
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(input + 3) / 6``, a piecewise linear sigmoid. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.hardsigmoid(nr.tensor([-4.0, 0.0, 1.5]))
         tensor([0.0000, 0.5000, 0.7500])
@@ -774,7 +774,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * relu6(input + 3) / 6``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.hardswish(nr.tensor([-1.0, 1.5, 4.0]))
         tensor([-0.3333,  1.1250,  4.0000])
@@ -787,7 +787,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``input`` where ``|input| > lambd``, 0 elsewhere. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.hardshrink(nr.tensor([-1.0, 0.25, 0.75]))
         tensor([-1.0000,  0.0000,  0.7500])
@@ -800,7 +800,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
     Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.softshrink(nr.tensor([-1.0, 0.25, 0.75]))
         tensor([-0.5000,  0.0000,  0.2500])
@@ -815,7 +815,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
     Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.tanhshrink(nr.tensor([0.0, 1.0]))
         tensor([0.0000, 0.2384])
@@ -828,7 +828,7 @@ def logsigmoid(input: Tensor) -> Tensor:
 
     Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.logsigmoid(nr.tensor([-1000.0, 0.0]))
         tensor([-1.0000e+03, -6.9315e-01])
@@ -842,7 +842,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
     Shapes: ``(*, 2n, *)`` -> ``(*, n, *)``, halving dimension ``dim``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.glu(nr.tensor([[1.0, 2.0, 0.0, 100.0]]))
         tensor([[0.5000, 2.0000]])
@@ -868,7 +868,7 @@ def softmin(
     does, with its deprecation warning (0 for 0-d, 1-d and 3-d inputs, else 1).
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.softmin(nr.tensor([0.0, 1.0]), dim=0)
         tensor([0.7311, 0.2689])
@@ -886,7 +886,7 @@ def softmax(
 
     ``dim=None`` picks a dimension as PyTorch does, with its deprecation warning.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.softmax(nr.tensor([0.0, 0.0]), dim=0)
         tensor([0.5000, 0.5000])
@@ -905,7 +905,7 @@ def log_softmax(
 
     ``dim=None`` picks a dimension as PyTorch does, with its deprecation warning.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.log_softmax(nr.tensor([0.0, 0.0]), dim=0)
         tensor([-0.6931, -0.6931])

@@ -245,7 +245,7 @@ def scaled_dot_product_attention(
           where the batch dims ``*`` broadcast (for example ``(N, heads)``);
         * output: ``(*, L, Ev)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> q, k, v = nr.randn(2, 4, 5, 8), nr.randn(2, 4, 6, 8), nr.randn(2, 4, 6, 3)
@@ -570,7 +570,7 @@ def multi_head_attention_forward(
         * output: ``(L, N, E)`` or ``(L, E)``; weights: ``(N, L, S)``, or
           ``(N, num_heads, L, S)`` if not averaged (no ``N`` when unbatched).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> x = nr.randn(5, 2, 8)

@@ -99,7 +99,7 @@ def isclose(
 
     Shapes: any two broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nan = float("nan")
         >>> nr.isclose(nr.tensor([1.0, 2.0, nan]), nr.tensor([1.0 + 1e-7, 2.1, nan]))
@@ -126,7 +126,7 @@ def allclose(
 ) -> bool:
     """Whether :func:`isclose` holds for every element: a Python bool.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.allclose(nr.tensor([1.0, 2.0]), nr.tensor([1.0, 2.0 + 1e-6]))
         True
@@ -139,7 +139,7 @@ def equal(input: Tensor, other: Tensor) -> bool:
 
     Dtypes are promoted before comparing; nan is never equal to anything.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.equal(nr.tensor([1, 2]), nr.tensor([1.0, 2.0])), nr.equal(nr.ones(2), nr.ones(1))
         (True, False)
@@ -213,7 +213,7 @@ def nan_to_num(
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nan_to_num(nr.tensor([float("nan"), float("inf"), -float("inf"), 1.0]), posinf=9.0)
         tensor([ 0.0000e+00,  9.0000e+00, -3.4028e+38,  1.0000e+00])
@@ -280,7 +280,7 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
     Shapes: any three broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.addcmul(nr.ones(2), nr.tensor([1.0, 2.0]), nr.tensor([3.0, 4.0]), value=0.5)
         tensor([2.5000, 5.0000])
@@ -327,7 +327,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
 
     Shapes: any three broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.addcdiv(nr.ones(2), nr.tensor([1.0, 2.0]), nr.tensor([4.0, 4.0]), value=2)
         tensor([1.5000, 2.0000])
@@ -373,7 +373,7 @@ def diff(
 
     Shapes: size ``m`` along ``dim`` (after joining) -> ``max(m - n, 0)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.diff(nr.tensor([1, 3, 6, 10]))
         tensor([2, 3, 4])
@@ -454,7 +454,7 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = 
     Shapes: ``y`` ``(..., m, ...)`` -> ``(..., ...)`` (``dim`` removed); ``x`` is
     ``(m,)`` or broadcasts against ``y``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.trapezoid(nr.tensor([1.0, 2.0, 4.0]), dx=2)
         tensor(9.)
@@ -479,7 +479,7 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = 
 def trapz(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = -1) -> Tensor:
     """An alias of :func:`trapezoid`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.trapz(nr.tensor([1.0, 2.0, 4.0]))
         tensor(4.5000)
@@ -497,7 +497,7 @@ def cumulative_trapezoid(
 
     Shapes: size ``m`` along ``dim`` -> ``max(m - 1, 0)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.cumulative_trapezoid(nr.tensor([1.0, 2.0, 4.0]), dx=2)
         tensor([3., 9.])
@@ -561,7 +561,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
 
     Shapes: ``(*, 3, *)`` and ``(*, 3, *)`` -> the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.cross(nr.tensor([1.0, 0.0, 0.0]), nr.tensor([0.0, 1.0, 0.0]), dim=0)
         tensor([0., 0., 1.])

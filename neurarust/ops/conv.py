@@ -490,7 +490,7 @@ def conv1d(
         * output: ``(N, C_out, L_out)`` with
           ``L_out = (L + 2 * padding - dilation * (kL - 1) - 1) // stride + 1``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.conv1d(nr.ones(2, 3, 10), nr.ones(4, 3, 3), padding=1).shape
@@ -517,7 +517,7 @@ def conv2d(
         * ``weight``: ``(C_out, C_in / groups, kH, kW)``; ``bias``: ``(C_out,)``;
         * output: ``(N, C_out, H_out, W_out)``, each size as in :func:`conv1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.conv2d(nr.ones(8, 3, 32, 32), nr.ones(16, 3, 3, 3), stride=2).shape
@@ -544,7 +544,7 @@ def conv3d(
         * ``weight``: ``(C_out, C_in / groups, kD, kH, kW)``; ``bias``: ``(C_out,)``;
         * output: ``(N, C_out, D_out, H_out, W_out)``, each size as in :func:`conv1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.conv3d(nr.ones(1, 2, 5, 6, 7), nr.ones(4, 2, 3, 3, 3), padding="same").shape
@@ -625,7 +625,7 @@ def conv_transpose1d(
         * output: ``(N, C_out, L_out)`` with ``L_out = (L - 1) * stride - 2 * padding
           + dilation * (kL - 1) + output_padding + 1``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.conv_transpose1d(nr.ones(2, 4, 10), nr.ones(4, 3, 2), stride=2).shape
@@ -656,7 +656,7 @@ def conv_transpose2d(
         * ``weight``: ``(C_in, C_out / groups, kH, kW)``; ``bias``: ``(C_out,)``;
         * output: ``(N, C_out, H_out, W_out)``, each size as in :func:`conv_transpose1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.conv_transpose2d(nr.ones(1, 8, 7, 7), nr.ones(8, 4, 3, 3), stride=2,
@@ -689,7 +689,7 @@ def conv_transpose3d(
         * output: ``(N, C_out, D_out, H_out, W_out)``, each size as in
           :func:`conv_transpose1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.conv_transpose3d(nr.ones(1, 2, 3, 3, 3), nr.ones(2, 5, 2, 2, 2)).shape
@@ -795,7 +795,7 @@ def unfold(
         * output: ``(N, C * kH * kW, L)``, ``L`` the number of windows (as
           :func:`conv2d` counts output positions).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.unfold(nr.ones(2, 3, 5, 5), kernel_size=2).shape
@@ -826,7 +826,7 @@ def fold(
           number of windows :func:`unfold` takes from an ``output_size`` image;
         * output: ``(N, C, *output_size)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.fold(nr.ones(2, 12, 16), output_size=(5, 5), kernel_size=2).shape

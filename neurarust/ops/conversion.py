@@ -61,7 +61,7 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     and the keywords ``device``, ``dtype``, ``copy``. Returns ``input`` itself when
     nothing changes, unless ``copy=True``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([1.5, 2.5]).to(nr.int64)
         tensor([1, 2])
@@ -124,7 +124,7 @@ def fill(input: Tensor, value: Any) -> Tensor:
     ``value`` is a number or a 0-dimensional tensor (then the result is
     differentiable with respect to it). ``input.fill_(value)`` is the in-place form.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.fill(nr.zeros(3), 2.5)
         tensor([2.5000, 2.5000, 2.5000])

@@ -134,7 +134,7 @@ def tensor(
         device: where to put it (default ``"cpu"``).
         requires_grad: record operations on it for autograd (float dtypes only).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1, 2], [3, 4]])
         tensor([[1, 2],
@@ -176,7 +176,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
     Writing to one is seen in the other. Raises TypeError for unsupported dtypes.
 
-    Example:
+    Examples:
         >>> import numpy as np, neurarust as nr
         >>> a = np.zeros(2, dtype=np.float32); t = nr.from_numpy(a); a[0] = 5
         >>> t
@@ -301,7 +301,7 @@ def arange(
 
     ``arange(5)`` is ``0 .. 4``. The dtype is int64 unless a bound is a float.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.arange(1, 2, 0.25)
         tensor([1.0000, 1.2500, 1.5000, 1.7500])
@@ -420,7 +420,7 @@ def randint(
     """Integers drawn uniformly from ``[low, high)``: ``randint(high, size)`` or
     ``randint(low, high, size)``; int64 unless ``dtype`` says otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.randint(0, 10, (2, 3)).shape
         neurarust.Size([2, 3])

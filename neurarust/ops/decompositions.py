@@ -162,7 +162,7 @@ def linalg_inv(A: Tensor) -> Tensor:
 
     RuntimeError for a singular matrix. Shapes: ``(*, n, n) -> (*, n, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.inv(nr.tensor([[2.0, 0.0], [0.0, 4.0]]))
         tensor([[0.5000, 0.0000],
@@ -220,7 +220,7 @@ def linalg_solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     Shapes: ``A (*, n, n)``, ``B (*, n)`` or ``(*, n, k)`` -> the shape of ``B``
     (with the broadcast batch dimensions).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.solve(nr.tensor([[2.0, 0.0], [0.0, 4.0]]), nr.tensor([1.0, 1.0]))
         tensor([0.5000, 0.2500])
@@ -281,7 +281,7 @@ def linalg_det(A: Tensor) -> Tensor:
 
     Shapes: ``(*, n, n) -> (*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.det(nr.tensor([[1.0, 2.0], [3.0, 4.0]]))
         tensor(-2.)
@@ -313,7 +313,7 @@ def linalg_slogdet(A: Tensor) -> Any:
     gets no gradient; the gradient of ``logabsdet``, ``A^-T``, needs an invertible
     ``A`` (RuntimeError otherwise). Shapes: ``(*, n, n) -> (*), (*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.slogdet(nr.tensor([[-2.0, 0.0], [0.0, 1.0]])).sign
         tensor(-1.)
@@ -356,7 +356,7 @@ def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     Only the lower triangle of ``A`` is read. RuntimeError if a matrix is not
     positive-definite. Shapes: ``(*, n, n) -> (*, n, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.cholesky(nr.tensor([[4.0, 2.0], [2.0, 2.0]]))
         tensor([[2., 0.],
@@ -425,7 +425,7 @@ def linalg_qr(A: Tensor, mode: str = "reduced") -> Any:
     an empty ``Q`` and ``R (*, k, n)``. Gradients need ``Q`` (not mode ``'r'``), and
     mode ``'complete'`` is differentiable only when ``m <= n``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> Q, R = nr.linalg.qr(nr.tensor([[3.0, 1.0], [4.0, 2.0], [0.0, 5.0]]))
         >>> Q.shape, R.shape
@@ -508,7 +508,7 @@ def linalg_svd(A: Tensor, full_matrices: bool = True, *, driver: str | None = No
     sign. ``driver`` (a cuSOLVER choice in PyTorch) is accepted and ignored.
     Gradients need distinct singular values (see the module docstring).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.svd(nr.tensor([[3.0, 0.0], [0.0, -4.0]])).S
         tensor([4., 3.])
@@ -527,7 +527,7 @@ def linalg_svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:
 
     Their gradient ``U diag(grad) Vh`` exists even for repeated singular values.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.svdvals(nr.tensor([[3.0, 0.0], [0.0, -4.0]]))
         tensor([4., 3.])
@@ -577,7 +577,7 @@ def linalg_eigh(A: Tensor, UPLO: str = "L") -> Any:  # noqa: N803  (PyTorch's na
 
     Shapes: ``(*, n, n) -> (*, n), (*, n, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.eigh(nr.tensor([[2.0, 1.0], [1.0, 2.0]])).eigenvalues
         tensor([1., 3.])
@@ -590,7 +590,7 @@ def linalg_eigh(A: Tensor, UPLO: str = "L") -> Any:  # noqa: N803  (PyTorch's na
 def linalg_eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     """The eigenvalues of each symmetric matrix in ``A``, ascending: ``(*, n, n) -> (*, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.eigvalsh(nr.tensor([[2.0, 1.0], [1.0, 2.0]]))
         tensor([1., 3.])
@@ -673,7 +673,7 @@ def linalg_pinv(
     ``hermitian=True`` uses the faster symmetric eigendecomposition (reading the
     lower triangle). The gradient assumes the rank does not change near ``A``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.pinv(nr.tensor([[2.0, 0.0], [0.0, 0.0]]))
         tensor([[0.5000, 0.0000],
@@ -695,7 +695,7 @@ def linalg_matrix_rank(
     The tolerance is that of :func:`linalg_pinv` (same ``atol``, ``rtol``, ``hermitian``).
     Shapes: ``(*, m, n) -> (*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.matrix_rank(nr.tensor([[1.0, 2.0], [2.0, 4.0]]))
         tensor(1)
@@ -755,7 +755,7 @@ def linalg_lstsq(
 
     Shapes: ``A (*, m, n)``, ``B (*, m, k)`` or ``(*, m)`` -> ``solution (*, n, k)`` or ``(*, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> A = nr.tensor([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
         >>> nr.linalg.lstsq(A, nr.tensor([[1.0], [2.0], [3.0]])).solution
@@ -796,7 +796,7 @@ def linalg_matrix_power(A: Tensor, n: int) -> Tensor:
 
     Shapes: ``(*, m, m) -> (*, m, m)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.matrix_power(nr.tensor([[1, 1], [0, 1]]), 3)
         tensor([[1, 3],
@@ -830,7 +830,7 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
 
     Shapes: both of the same rank with size 3 at ``dim`` -> the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.cross(nr.tensor([1.0, 0.0, 0.0]), nr.tensor([0.0, 1.0, 0.0]))
         tensor([0., 0., 1.])
@@ -909,7 +909,7 @@ def linalg_multi_dot(tensors: Sequence[Tensor]) -> Tensor:
     the others are matrices. Shapes: ``(a, b), (b, c), ..., (y, z) -> (a, z)``,
     without the ``a``/``z`` dimension for a 1-D first/last tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.multi_dot([nr.ones(2), nr.ones(2, 3), nr.ones(3, 4)])
         tensor([6., 6., 6., 6.])
@@ -940,7 +940,7 @@ def linalg_vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 
     Shapes: ``(*, n), (*, n) -> (*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.vecdot(nr.tensor([[1.0, 2.0], [3.0, 4.0]]), nr.tensor([1.0, 1.0]))
         tensor([3., 7.])
@@ -981,7 +981,7 @@ def linalg_vector_norm(
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.vector_norm(nr.tensor([[3.0, 4.0], [0.0, 0.0]]), dim=1)
         tensor([5., 0.])
@@ -1032,7 +1032,7 @@ def linalg_matrix_norm(
 
     Shapes: ``(*, m, n)`` -> ``(*)`` (the two dims kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.matrix_norm(nr.tensor([[1.0, -2.0], [3.0, 4.0]]), ord=1)
         tensor(6.)
@@ -1068,7 +1068,7 @@ def linalg_norm(
     2-norm of the flattened input when ``ord`` is None, otherwise the vector norm of
     a 1-D input or the matrix norm of a 2-D one.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.linalg.norm(nr.tensor([[3.0, 4.0], [0.0, 0.0]]))
         tensor(5.)
@@ -1097,7 +1097,7 @@ def linalg_norm(
 def det(input: Tensor) -> Tensor:
     """:func:`neurarust.linalg.det`: the determinant of each matrix, ``(*, n, n) -> (*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.det(nr.eye(3) * 2)
         tensor(8.)
@@ -1108,7 +1108,7 @@ def det(input: Tensor) -> Tensor:
 def slogdet(input: Tensor) -> Any:
     """:func:`neurarust.linalg.slogdet`: ``(sign, logabsdet)`` of each determinant.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.slogdet(nr.eye(2) * -1).sign
         tensor(1.)
@@ -1122,7 +1122,7 @@ def logdet(input: Tensor) -> Tensor:
 
     Shapes: ``(*, n, n) -> (*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.logdet(nr.tensor([[-1.0, 0.0], [0.0, 1.0]]))
         tensor(nan)
@@ -1134,7 +1134,7 @@ def logdet(input: Tensor) -> Tensor:
 def inverse(input: Tensor) -> Tensor:
     """:func:`neurarust.linalg.inv`: the inverse of each square matrix.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.inverse(nr.eye(2) * 2)
         tensor([[0.5000, 0.0000],
@@ -1146,7 +1146,7 @@ def inverse(input: Tensor) -> Tensor:
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     """:func:`neurarust.linalg.pinv` with ``rtol=rcond``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.pinverse(nr.ones(1, 2))
         tensor([[0.5000],
@@ -1158,7 +1158,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """:func:`neurarust.linalg.matrix_power`: ``input`` to the (integer) power ``n``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.matrix_power(nr.eye(2) * 2, -1)
         tensor([[0.5000, 0.0000],
@@ -1170,7 +1170,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """:func:`neurarust.linalg.cholesky` (``upper`` positional, as in ``torch.cholesky``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.cholesky(nr.eye(2) * 4, upper=True)
         tensor([[2., 0.],
@@ -1182,7 +1182,7 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
 def qr(input: Tensor, some: bool = True) -> Any:
     """:func:`neurarust.linalg.qr` with mode ``'reduced'`` (``some``) or ``'complete'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.qr(nr.ones(3, 2), some=False).Q.shape
         neurarust.Size([3, 3])
@@ -1198,7 +1198,7 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
     :func:`neurarust.linalg.svd`). With ``compute_uv=False``, ``U`` and ``V`` are
     zero matrices ``(*, m, m)`` and ``(*, n, n)``, as in PyTorch.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.svd(nr.ones(3, 2)).V.shape
         neurarust.Size([2, 2])
@@ -1222,7 +1222,7 @@ def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor
 
     Shapes: ``input (*, n, k)``, ``input2 (*, n, n)`` -> ``(*, n, k)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> L = nr.linalg.cholesky(nr.tensor([[4.0, 2.0], [2.0, 2.0]]))
         >>> nr.cholesky_solve(nr.tensor([[6.0], [4.0]]), L)
@@ -1249,7 +1249,7 @@ def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
 
     Shapes: ``(*, n, n) -> (*, n, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.cholesky_inverse(nr.tensor([[2.0, 0.0], [0.0, 1.0]]))
         tensor([[0.2500, 0.0000],

@@ -72,7 +72,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
     Shapes: ``x1``, ``x2``: broadcastable to ``(*)``; output: ``(*)`` without ``dim``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.cosine_similarity(nr.tensor([[1.0, 0.0], [1.0, 1.0]]), nr.tensor([1.0, 0.0]))
         tensor([1.0000, 0.7071])
@@ -113,7 +113,7 @@ def pairwise_distance(
     Shapes: ``x1``, ``x2``: broadcastable to ``(*, D)``; output: ``(*)``, or
     ``(*, 1)`` with ``keepdim``; 0-d inputs give a 0-d output.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.pairwise_distance(nr.tensor([[3.0, 4.0]]), nr.tensor([[0.0, 0.0]]), eps=0.0)
         tensor([5.])
@@ -162,7 +162,7 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
 
     Shapes: ``input``: ``(N, D)``; output: ``(N * (N - 1) / 2,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.pdist(nr.tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]]))
         tensor([5.0000, 1.0000, 4.2426])

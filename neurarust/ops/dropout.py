@@ -164,7 +164,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     the result into ``input``. The gradient is the incoming gradient times the
     same scaled mask.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> _ = nr.manual_seed(0)
         >>> y = nr.nn.functional.dropout(nr.ones(1000), p=0.2)
@@ -186,7 +186,7 @@ def dropout1d(
     Shapes: ``(N, C, L)`` or unbatched ``(C, L)``; each ``input[n, c, :]`` is kept
     or zeroed as a whole.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> _ = nr.manual_seed(0)
         >>> y = nr.nn.functional.dropout1d(nr.ones(2, 8, 5), p=0.5)
@@ -229,7 +229,7 @@ def dropout2d(
     As in PyTorch, a 3-D input is read as ``(N, C, L)`` (with a warning: use
     :func:`dropout1d`), and other ranks warn that they are deprecated.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> _ = nr.manual_seed(0)
         >>> y = nr.nn.functional.dropout2d(nr.ones(2, 8, 3, 3), p=0.5)
@@ -260,7 +260,7 @@ def dropout3d(
     kept or zeroed as a whole. Other ranks warn that they are deprecated and
     are read as unbatched, as in PyTorch.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> y = nr.nn.functional.dropout3d(nr.ones(1, 4, 2, 2, 2), p=0.5, training=False)
         >>> y.shape
@@ -283,7 +283,7 @@ def alpha_dropout(
 
     Shapes: any; the output has ``input``'s shape and dtype.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> _ = nr.manual_seed(0)
         >>> y = nr.nn.functional.alpha_dropout(nr.randn(100000), 0.3, training=True)
@@ -302,7 +302,7 @@ def feature_alpha_dropout(
     Shapes: ``(N, C, *)`` with at least two dimensions. Note the default
     ``training=False``, as in PyTorch.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.feature_alpha_dropout(nr.ones(2, 3), training=False)
         tensor([[1., 1., 1.],

@@ -231,7 +231,7 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
     Shapes: any two broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.add(nr.tensor([1.0, 2.0]), nr.tensor([10.0, 20.0]), alpha=2)
         tensor([21., 42.])
@@ -259,7 +259,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
     Shapes: any two broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.sub(nr.tensor([5, 7]), 2)
         tensor([3, 5])
@@ -291,7 +291,7 @@ def mul(input: Any, other: Any) -> Tensor:
 
     Shapes: any two broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.mul(nr.tensor([1.0, 2.0]), 3)
         tensor([3., 6.])
@@ -360,7 +360,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 
     Shapes: any two broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.div(nr.tensor([7, -7]), 2)
         tensor([ 3.5000, -3.5000])
@@ -380,7 +380,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 def true_divide(input: Any, other: Any) -> Tensor:
     """``input / other`` (true division); the same as :func:`div` without a rounding mode.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.true_divide(nr.tensor([1, 2]), 4)
         tensor([0.2500, 0.5000])
@@ -394,7 +394,7 @@ def floor_divide(input: Any, other: Any) -> Tensor:
     The same as ``div(input, other, rounding_mode="floor")``; integer division by
     zero raises. Shapes: any two broadcastable shapes.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.floor_divide(nr.tensor([7, -7]), 2)
         tensor([ 3, -4])
@@ -430,7 +430,7 @@ def remainder(input: Any, other: Any) -> Tensor:
 
     Shapes: any two broadcastable shapes; integer division by zero raises.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.remainder(nr.tensor([5, -5]), 3)
         tensor([2, 1])
@@ -443,7 +443,7 @@ def fmod(input: Any, other: Any) -> Tensor:
 
     Shapes: any two broadcastable shapes; integer division by zero raises.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.fmod(nr.tensor([5, -5]), 3)
         tensor([ 2, -2])
@@ -522,7 +522,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001  (PyTorch's name)
 
     Shapes: any two broadcastable shapes; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.pow(nr.tensor([1.0, 2.0, 3.0]), 2)
         tensor([1., 4., 9.])
@@ -556,7 +556,7 @@ class Neg(Function):
 def neg(input: Tensor) -> Tensor:
     """``-input``. Bool tensors are refused, as in PyTorch.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.neg(nr.tensor([1.0, -2.0]))
         tensor([-1.,  2.])
@@ -572,7 +572,7 @@ def neg(input: Tensor) -> Tensor:
 def negative(input: Tensor) -> Tensor:
     """``-input`` (an alias of :func:`neg`).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.negative(nr.tensor([3]))
         tensor([-3])
@@ -596,7 +596,7 @@ class Abs(Function):
 def abs(input: Tensor) -> Tensor:  # noqa: A001  (PyTorch's name)
     """``|input|``; the gradient is ``sign(input)`` (0 at 0). Not for bool tensors.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.abs(nr.tensor([-1.5, 0.0, 2.0]))
         tensor([1.5000, 0.0000, 2.0000])
@@ -620,7 +620,7 @@ class Reciprocal(Function):
 def reciprocal(input: Tensor) -> Tensor:
     """``1 / input``; integer and bool inputs give the default float dtype.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.reciprocal(nr.tensor([2, 4]))
         tensor([0.5000, 0.2500])
@@ -703,7 +703,7 @@ class Pointwise(Function):
 def eq(input: Tensor, other: Any) -> Tensor:
     """``input == other`` elementwise (broadcast, after promotion): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.eq(nr.tensor([1, 2, 3]), 2)
         tensor([False,  True, False])
@@ -714,7 +714,7 @@ def eq(input: Tensor, other: Any) -> Tensor:
 def ne(input: Tensor, other: Any) -> Tensor:
     """``input != other`` elementwise (broadcast, after promotion): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.ne(nr.tensor([1, 2, 3]), 2)
         tensor([ True, False,  True])
@@ -725,7 +725,7 @@ def ne(input: Tensor, other: Any) -> Tensor:
 def lt(input: Tensor, other: Any) -> Tensor:
     """``input < other`` elementwise (broadcast, after promotion): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.lt(nr.tensor([1, 2, 3]), 2.5)
         tensor([ True,  True, False])
@@ -736,7 +736,7 @@ def lt(input: Tensor, other: Any) -> Tensor:
 def le(input: Tensor, other: Any) -> Tensor:
     """``input <= other`` elementwise (broadcast, after promotion): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.le(nr.tensor([1, 2, 3]), 2)
         tensor([ True,  True, False])
@@ -747,7 +747,7 @@ def le(input: Tensor, other: Any) -> Tensor:
 def gt(input: Tensor, other: Any) -> Tensor:
     """``input > other`` elementwise (broadcast, after promotion): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.gt(nr.tensor([1, 2, 3]), 2)
         tensor([False, False,  True])
@@ -758,7 +758,7 @@ def gt(input: Tensor, other: Any) -> Tensor:
 def ge(input: Tensor, other: Any) -> Tensor:
     """``input >= other`` elementwise (broadcast, after promotion): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.ge(nr.tensor([1, 2, 3]), 2)
         tensor([False,  True,  True])
@@ -769,7 +769,7 @@ def ge(input: Tensor, other: Any) -> Tensor:
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
     """True where both ``input`` and ``other`` are nonzero (broadcast): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.logical_and(nr.tensor([0, 1, 2]), nr.tensor([1.0, 0.0, 3.0]))
         tensor([False, False,  True])
@@ -781,7 +781,7 @@ def logical_and(input: Tensor, other: Tensor) -> Tensor:
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
     """True where ``input`` or ``other`` is nonzero (broadcast): a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.logical_or(nr.tensor([0, 1, 0]), nr.tensor([0, 0, 5]))
         tensor([False,  True,  True])
@@ -793,7 +793,7 @@ def logical_or(input: Tensor, other: Tensor) -> Tensor:
 def logical_xor(input: Tensor, other: Tensor) -> Tensor:
     """True where exactly one of ``input`` and ``other`` is nonzero: a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.logical_xor(nr.tensor([0, 1, 2]), nr.tensor([0, 0, 5]))
         tensor([False,  True, False])
@@ -805,7 +805,7 @@ def logical_xor(input: Tensor, other: Tensor) -> Tensor:
 def logical_not(input: Tensor) -> Tensor:
     """True where ``input`` is zero: a bool tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.logical_not(nr.tensor([0.0, 1.5]))
         tensor([ True, False])
@@ -816,7 +816,7 @@ def logical_not(input: Tensor) -> Tensor:
 def bitwise_and(input: Any, other: Any) -> Tensor:
     """Bitwise AND (logical AND for bools) of integer or bool operands, broadcast.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bitwise_and(nr.tensor([12, 10]), 6)
         tensor([4, 2])
@@ -827,7 +827,7 @@ def bitwise_and(input: Any, other: Any) -> Tensor:
 def bitwise_or(input: Any, other: Any) -> Tensor:
     """Bitwise OR (logical OR for bools) of integer or bool operands, broadcast.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bitwise_or(nr.tensor([12, 10]), 6)
         tensor([14, 14])
@@ -838,7 +838,7 @@ def bitwise_or(input: Any, other: Any) -> Tensor:
 def bitwise_xor(input: Any, other: Any) -> Tensor:
     """Bitwise XOR (logical XOR for bools) of integer or bool operands, broadcast.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bitwise_xor(nr.tensor([12, 10]), 6)
         tensor([10, 12])
@@ -849,7 +849,7 @@ def bitwise_xor(input: Any, other: Any) -> Tensor:
 def bitwise_not(input: Tensor) -> Tensor:
     """Bitwise NOT (logical NOT for bools) of an integer or bool tensor: ``~input``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bitwise_not(nr.tensor([0, 5]))
         tensor([-1, -6])
@@ -860,7 +860,7 @@ def bitwise_not(input: Tensor) -> Tensor:
 def isnan(input: Tensor) -> Tensor:
     """True where ``input`` is nan: a bool tensor of the same shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.isnan(nr.tensor([1.0, float("nan")]))
         tensor([False,  True])
@@ -871,7 +871,7 @@ def isnan(input: Tensor) -> Tensor:
 def isinf(input: Tensor) -> Tensor:
     """True where ``input`` is +inf or -inf: a bool tensor of the same shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.isinf(nr.tensor([1.0, float("-inf")]))
         tensor([False,  True])
@@ -882,7 +882,7 @@ def isinf(input: Tensor) -> Tensor:
 def isfinite(input: Tensor) -> Tensor:
     """True where ``input`` is neither inf nor nan: a bool tensor of the same shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.isfinite(nr.tensor([1.0, float("inf"), float("nan")]))
         tensor([ True, False, False])
@@ -895,7 +895,7 @@ def sign(input: Tensor) -> Tensor:
 
     Its gradient is zero.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.sign(nr.tensor([-2.5, 0.0, 3.0]))
         tensor([-1.,  0.,  1.])
@@ -908,7 +908,7 @@ def floor(input: Tensor) -> Tensor:
 
     Its gradient is zero.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.floor(nr.tensor([-1.5, 1.5]))
         tensor([-2.,  1.])
@@ -921,7 +921,7 @@ def ceil(input: Tensor) -> Tensor:
 
     Its gradient is zero.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.ceil(nr.tensor([-1.5, 1.5]))
         tensor([-1.,  2.])
@@ -934,7 +934,7 @@ def trunc(input: Tensor) -> Tensor:
 
     Its gradient is zero.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.trunc(nr.tensor([-1.5, 1.5]))
         tensor([-1.,  1.])
@@ -948,7 +948,7 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001  (PyTorc
     ``decimals`` may be negative (round to tens, hundreds...); it needs a
     floating point input. The gradient is zero.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.round(nr.tensor([0.5, 1.5, 2.5]))
         tensor([0., 2., 2.])
@@ -973,7 +973,7 @@ def frac(input: Tensor) -> Tensor:
 
     Its gradient is 1.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.frac(nr.tensor([-1.25, 2.5]))
         tensor([-0.2500,  0.5000])
@@ -1055,7 +1055,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     the result has their promoted dtype. Where ``min > max`` the result is
     ``max``. The gradient reaches ``input`` where ``min <= input <= max``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.clamp(nr.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0)
         tensor([-1.0000,  0.5000,  1.0000])
@@ -1076,7 +1076,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 def clip(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """An alias of :func:`clamp`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.clip(nr.tensor([-2, 5]), 0, 3)
         tensor([0, 3])
@@ -1087,7 +1087,7 @@ def clip(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A0
 def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
     """``clamp(input, min=min)``: each element at least ``min``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.clamp_min(nr.tensor([-2.0, 3.0]), 0.0)
         tensor([0., 3.])
@@ -1098,7 +1098,7 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:  # noqa: A002
 def clamp_max(input: Tensor, max: Any) -> Tensor:  # noqa: A002
     """``clamp(input, max=max)``: each element at most ``max``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.clamp_max(nr.tensor([-2.0, 3.0]), 0.0)
         tensor([-2.,  0.])
@@ -1145,7 +1145,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
 
     On ties each operand gets half the gradient.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.maximum(nr.tensor([1.0, 5.0]), nr.tensor([3.0, 2.0]))
         tensor([3., 5.])
@@ -1160,7 +1160,7 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
 
     On ties each operand gets half the gradient.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.minimum(nr.tensor([1.0, 5.0]), nr.tensor([3.0, 2.0]))
         tensor([1., 2.])
@@ -1197,7 +1197,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
 
     Shapes: the three broadcast together; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([-1.0, 2.0, -3.0])
         >>> nr.where(x > 0, x, 0.0)
@@ -1259,7 +1259,7 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     ``input`` and ``end`` are floating point tensors of the same dtype; ``weight``
     is a number or a tensor (of that dtype too, unless 0-dimensional).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.lerp(nr.tensor([0.0, 10.0]), nr.tensor([10.0, 20.0]), 0.25)
         tensor([ 2.5000, 12.5000])

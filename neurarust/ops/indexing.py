@@ -334,7 +334,7 @@ def getitem(input: Tensor, index: Any) -> Tensor:
     Shapes: as NumPy's indexing, except that ints are applied before index
     arrays: ``(2, 3, 4)`` indexed by ``[0, :, [1, 2]]`` gives ``(3, 2)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(6).reshape(2, 3)
         >>> x[:, 1:]
@@ -378,7 +378,7 @@ def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False
     zeroed (unless accumulating); ``values`` gets the gradient at ``indices``,
     summed over broadcast dimensions.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.index_put(nr.zeros(4), (nr.tensor([0, 0, 2]),), nr.tensor(1.0), accumulate=True)
         tensor([2., 0., 1., 0.])

@@ -122,7 +122,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         * ``bias``: ``(out_features,)`` (or any shape broadcasting to the output);
         * output: ``(*, out_features)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.linear(nr.ones(8, 3), nr.ones(5, 3), nr.zeros(5)).shape
@@ -186,7 +186,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         * ``bias``: ``(out_features,)``;
         * output: ``(*, out_features)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.bilinear(nr.ones(8, 3), nr.ones(8, 4), nr.ones(5, 3, 4)).shape
@@ -317,7 +317,7 @@ def embedding(
 
     Shapes: ``input`` ``(*)``, ``weight`` ``(N, D)`` -> ``(*, D)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.embedding(nr.tensor([[0, 2]]), nr.arange(6.0).reshape(3, 2))
@@ -409,7 +409,7 @@ def embedding_bag(
 
     Shapes: ``(B, N)`` or ``(n,)`` with ``B`` bags -> ``(B, D)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> table = nr.arange(6.0).reshape(3, 2)

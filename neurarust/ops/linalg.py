@@ -149,7 +149,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 
     Both operands must have the same dtype; integer products stay integer.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> (nr.ones(5, 2, 3) @ nr.ones(3, 4)).shape
         neurarust.Size([5, 2, 4])
@@ -163,7 +163,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """Product of two matrices, without broadcasting: ``(m, n) @ (n, p) -> (m, p)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.mm(nr.ones(2, 3), nr.ones(3, 4)).shape
         neurarust.Size([2, 4])
@@ -177,7 +177,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product without broadcasting: ``(b, m, n) @ (b, n, p) -> (b, m, p)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bmm(nr.ones(5, 2, 3), nr.ones(5, 3, 4)).shape
         neurarust.Size([5, 2, 4])
@@ -196,7 +196,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Matrix-vector product: ``(m, n) @ (n,) -> (m,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.mv(nr.ones(2, 3), nr.ones(3))
         tensor([3., 3.])
@@ -210,7 +210,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Dot product of two 1-D tensors of the same size and dtype: ``(n,), (n,) -> ()``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.dot(nr.tensor([1.0, 2.0]), nr.tensor([3.0, 4.0]))
         tensor(11.)
@@ -232,7 +232,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 
     It is a broadcast multiplication, so dtypes promote as in ``input * vec2``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.outer(nr.tensor([1.0, 2.0]), nr.tensor([1.0, 10.0, 100.0])).shape
         neurarust.Size([2, 3])
@@ -274,7 +274,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     Shapes: ``mat1`` (m, n), ``mat2`` (n, p); ``input`` broadcasts to (m, p) (a bias
     of shape (p,) is typical). With ``beta=0`` the values of ``input`` are ignored.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.addmm(nr.zeros(4), nr.ones(2, 3), nr.ones(3, 4), alpha=2).shape
         neurarust.Size([2, 4])
@@ -493,7 +493,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     Shapes: operand ``k`` has one dim per letter of term ``k`` (size-1 dims
     broadcast); the output has one dim per output letter.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> a, b = nr.ones(2, 3), nr.ones(3, 4)
         >>> nr.einsum("ij,jk->ik", a, b).shape

@@ -67,7 +67,7 @@ def tril(input: Tensor, diagonal: int = 0) -> Tensor:
 
     Shapes: ``(*, m, n)`` -> ``(*, m, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tril(nr.ones(3, 3, dtype=nr.int64))
         tensor([[1, 0, 0],
@@ -82,7 +82,7 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
 
     Shapes: ``(*, m, n)`` -> ``(*, m, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.triu(nr.ones(2, 3, dtype=nr.int64), diagonal=1)
         tensor([[0, 1, 1],
@@ -123,7 +123,7 @@ def tril_indices(
 
     Shapes: -> ``(2, N)``: row indices, then column indices.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tril_indices(3, 3)
         tensor([[0, 1, 1, 2, 2, 2],
@@ -146,7 +146,7 @@ def triu_indices(
 
     Shapes: -> ``(2, N)``: row indices, then column indices.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.triu_indices(2, 3, offset=1)
         tensor([[0, 0, 1],
@@ -228,7 +228,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
 
     Shapes: ``(a, b, c)`` with ``dim1=1, dim2=2`` -> ``(a, min(b, c))`` for ``offset=0``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.arange(12).reshape(3, 4).diagonal(offset=1)
         tensor([ 1,  6, 11])
@@ -244,7 +244,7 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
     Shapes: ``(*, n)`` -> ``(*, n + |offset|, n + |offset|)`` for the default dims.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.diag_embed(nr.tensor([[1, 2], [3, 4]]))
         tensor([[[1, 0],
@@ -269,7 +269,7 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
 
     Shapes: ``(n,)`` -> ``(n + |diagonal|, n + |diagonal|)``; ``(m, n)`` -> ``(k,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.diag(nr.tensor([1, 2]), 1)
         tensor([[0, 1, 0],
@@ -292,7 +292,7 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
 
     Shapes: ``(*)`` with ``n`` elements -> ``(n + |offset|, n + |offset|)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.diagflat(nr.tensor([[1, 2], [3, 4]]))
         tensor([[1, 0, 0, 0],
@@ -309,7 +309,7 @@ def trace(input: Tensor) -> Tensor:
 
     Shapes: ``(m, n)`` -> ``()``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.trace(nr.arange(6).reshape(2, 3))
         tensor(4)
@@ -365,7 +365,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
 
     Shapes: blocks ``(m_i, n_i)`` -> ``(sum m_i, sum n_i)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.block_diag(nr.tensor([[1, 2]]), nr.tensor(3))
         tensor([[1, 2, 0],

@@ -297,7 +297,7 @@ def batch_norm(
     Shapes: input ``(N, C, *)``; ``running_mean``, ``running_var``, ``weight``,
     ``bias`` ``(C,)`` -> ``(N, C, *)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.batch_norm(nr.tensor([[1.0], [3.0]]), None, None, training=True)
@@ -348,7 +348,7 @@ def instance_norm(
     Shapes: input ``(N, C, *)``; ``running_mean``, ``running_var``, ``weight``,
     ``bias`` ``(C,)`` -> ``(N, C, *)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.instance_norm(nr.tensor([[[1.0, 3.0]]]))
@@ -395,7 +395,7 @@ def group_norm(
     Shapes: input ``(N, C, *)`` with ``C`` divisible by ``num_groups``; ``weight``,
     ``bias`` ``(C,)`` -> ``(N, C, *)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.group_norm(nr.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
@@ -455,7 +455,7 @@ def layer_norm(
     Shapes: input ``(*, *normalized_shape)``; ``weight``, ``bias`` ``normalized_shape``
     -> the input's shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.layer_norm(nr.tensor([[1.0, 3.0]]), [2])
@@ -483,7 +483,7 @@ def rms_norm(
     Shapes: input ``(*, *normalized_shape)``; ``weight`` ``normalized_shape`` -> the
     input's shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.rms_norm(nr.tensor([[3.0, -3.0]]), [2])
@@ -558,7 +558,7 @@ def local_response_norm(
 
     Shapes: ``(N, C, *)`` with at least 3 dimensions -> the same shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.local_response_norm(nr.tensor([[[2.0], [0.0]]]), 2, alpha=1.0, beta=1.0)
@@ -581,7 +581,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.normalize(nr.tensor([[3.0, 4.0]]))

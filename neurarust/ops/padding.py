@@ -321,7 +321,7 @@ def pad(
     Shapes: ``input (*, S_1, ..., S_k)`` -> ``(*, S_1 + b_1 + a_1, ...,
     S_k + b_k + a_k)``, where ``(b_i, a_i)`` are the amounts of dim ``S_i``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> x = nr.tensor([[[1.0, 2.0, 3.0]]])

@@ -230,7 +230,7 @@ def max_pool1d_with_indices(
 ) -> tuple[Tensor, Tensor]:
     """:func:`max_pool1d` returning ``(values, indices)`` whatever ``return_indices`` says.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> F = nr.nn.functional
         >>> F.max_pool1d_with_indices(nr.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2)[1]
@@ -250,7 +250,7 @@ def max_pool2d_with_indices(
 ) -> tuple[Tensor, Tensor]:
     """:func:`max_pool2d` returning ``(values, indices)`` whatever ``return_indices`` says.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[[[1.0, 2.0], [4.0, 3.0]]]])
         >>> nr.nn.functional.max_pool2d_with_indices(x, 2)[1]
@@ -270,7 +270,7 @@ def max_pool3d_with_indices(
 ) -> tuple[Tensor, Tensor]:
     """:func:`max_pool3d` returning ``(values, indices)`` whatever ``return_indices`` says.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(8.0).reshape(1, 1, 2, 2, 2)
         >>> nr.nn.functional.max_pool3d_with_indices(x, 2)[1]
@@ -301,7 +301,7 @@ def max_pool1d(
     ``L_out = floor((L + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1``
     (``ceil`` with ``ceil_mode``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.max_pool1d(nr.tensor([[1.0, 3.0, 2.0, 0.0, 5.0]]), 2)
         tensor([[3., 2.]])
@@ -325,7 +325,7 @@ def max_pool2d(
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``, each size as in :func:`max_pool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(16.0).reshape(1, 1, 4, 4)
         >>> nr.nn.functional.max_pool2d(x, 2)
@@ -351,7 +351,7 @@ def max_pool3d(
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``, each size as in :func:`max_pool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.max_pool3d(nr.ones(2, 4, 6, 8), (2, 3, 4)).shape
         neurarust.Size([2, 2, 2, 2])
@@ -465,7 +465,7 @@ def avg_pool1d(
     ``L_out = floor((L + 2 * padding - kernel_size) / stride) + 1`` (``ceil`` with
     ``ceil_mode``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.avg_pool1d(nr.tensor([[1.0, 3.0, 2.0, 6.0]]), 2)
         tensor([[2., 4.]])
@@ -490,7 +490,7 @@ def avg_pool2d(
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``, each size as in :func:`avg_pool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(16.0).reshape(1, 1, 4, 4)
         >>> nr.nn.functional.avg_pool2d(x, 2)
@@ -525,7 +525,7 @@ def avg_pool3d(
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``, each size as in :func:`avg_pool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.avg_pool3d(nr.ones(1, 2, 4, 4, 4), 2, divisor_override=1)[0, 0, 0]
         tensor([[8., 8.],
@@ -625,7 +625,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size: OptionalSize) -> Tensor:
 
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, output_size)`` or ``(C, output_size)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.adaptive_avg_pool1d(nr.tensor([[1.0, 2.0, 3.0, 4.0, 5.0]]), 2)
         tensor([[2., 4.]])
@@ -640,7 +640,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: OptionalSize) -> Tensor:
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.adaptive_avg_pool2d(nr.ones(8, 3, 7, 9), (1, None)).shape
         neurarust.Size([8, 3, 1, 9])
@@ -655,7 +655,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size: OptionalSize) -> Tensor:
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.adaptive_avg_pool3d(nr.ones(3, 5, 6, 7), 2).shape
         neurarust.Size([3, 2, 2, 2])
@@ -731,7 +731,7 @@ def adaptive_max_pool1d_with_indices(
     """:func:`adaptive_max_pool1d` returning ``(values, indices)`` whatever
     ``return_indices`` says.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[[1.0, 3.0, 2.0, 0.0, 5.0]]])
         >>> nr.nn.functional.adaptive_max_pool1d_with_indices(x, 2)[1]
@@ -746,7 +746,7 @@ def adaptive_max_pool2d_with_indices(
     """:func:`adaptive_max_pool2d` returning ``(values, indices)`` whatever
     ``return_indices`` says.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(9.0).reshape(1, 3, 3)
         >>> nr.nn.functional.adaptive_max_pool2d_with_indices(x, 1)[1]
@@ -761,7 +761,7 @@ def adaptive_max_pool3d_with_indices(
     """:func:`adaptive_max_pool3d` returning ``(values, indices)`` whatever
     ``return_indices`` says.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(8.0).reshape(1, 2, 2, 2)
         >>> nr.nn.functional.adaptive_max_pool3d_with_indices(x, (1, 1, 2))[1]
@@ -779,7 +779,7 @@ def adaptive_max_pool1d(
 
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, output_size)`` or ``(C, output_size)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.adaptive_max_pool1d(nr.tensor([[1.0, 3.0, 2.0, 0.0, 5.0]]), 2)
         tensor([[3., 5.]])
@@ -797,7 +797,7 @@ def adaptive_max_pool2d(
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.adaptive_max_pool2d(nr.ones(8, 3, 7, 9), (2, None)).shape
         neurarust.Size([8, 3, 2, 9])
@@ -816,7 +816,7 @@ def adaptive_max_pool3d(
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.adaptive_max_pool3d(nr.ones(3, 5, 6, 7), 2).shape
         neurarust.Size([3, 2, 2, 2])
@@ -872,7 +872,7 @@ def lp_pool1d(
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, L_out)`` or ``(C, L_out)``, with
     ``L_out = floor((L - kernel_size) / stride) + 1`` (``ceil`` with ``ceil_mode``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.lp_pool1d(nr.tensor([[3.0, 4.0, 0.0, 0.0]]), 2, 2)
         tensor([[5., 0.]])
@@ -892,7 +892,7 @@ def lp_pool2d(
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``, each size as in :func:`lp_pool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.lp_pool2d(nr.ones(1, 1, 4, 4), 2, 2)
         tensor([[[[2., 2.],
@@ -914,7 +914,7 @@ def lp_pool3d(
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``, each size as in :func:`lp_pool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.lp_pool3d(nr.ones(1, 1, 2, 2, 2), 1, 2)
         tensor([[[[[8.]]]]])
@@ -1037,7 +1037,7 @@ def max_unpool1d(
 
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, L_out)`` or ``(C, L_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> F = nr.nn.functional
         >>> x = nr.tensor([[1.0, 3.0, 2.0, 0.0]])
@@ -1062,7 +1062,7 @@ def max_unpool2d(
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> F = nr.nn.functional
         >>> values, indices = F.max_pool2d(nr.randn(1, 3, 5, 5), 2, return_indices=True)
@@ -1086,7 +1086,7 @@ def max_unpool3d(
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)``
     or ``(C, D_out, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> F = nr.nn.functional
         >>> values, indices = F.max_pool3d(nr.randn(2, 4, 4, 4), 2, return_indices=True)

@@ -138,7 +138,7 @@ def lstm_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     Returns:
         ``(h', c')``, each of shape (N, H).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.ops.recurrent import lstm_gates
         >>> h, c = lstm_gates(nr.zeros(2, 12), nr.ones(2, 3))
@@ -203,7 +203,7 @@ def gru_gates(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
     Returns:
         h', shape (N, H).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.ops.recurrent import gru_gates
         >>> gru_gates(nr.zeros(1, 6), nr.zeros(1, 6), nr.ones(1, 2))  # z = 1/2, n = 0
@@ -476,7 +476,7 @@ def recurrence(
         The output h of every step (T_total, H_out), in the same layout, and the final
         state, ``(h_n,)`` or ``(h_n, c_n)``: each sequence's state after its last step.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.ops.recurrent import recurrence
         >>> out, (h_n,) = recurrence("RNN_TANH", nr.zeros(6, 4), (nr.zeros(3, 4),),

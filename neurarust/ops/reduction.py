@@ -184,7 +184,7 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1, 2], [3, 4]]).sum(dim=0)
         tensor([4, 6])
@@ -213,7 +213,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(1)
         tensor([1.5000, 3.5000])
@@ -275,7 +275,7 @@ def prod(
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 2.0], [3.0, 4.0]]).prod(1)
         tensor([ 2., 12.])
@@ -382,7 +382,7 @@ def max(  # noqa: A001
 
     Shapes: ``(*)`` -> ``()``; or the input shape without ``dim`` (size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 5.0], [4.0, 2.0]]).max(dim=1).indices
         tensor([1, 0])
@@ -398,7 +398,7 @@ def min(  # noqa: A001
     The same three forms as :func:`max`: ``min(input)``, ``min(input, dim,
     keepdim)`` -> ``(values, indices)``, and ``min(input, other)`` -> :func:`minimum`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 5.0], [4.0, 2.0]]).min(dim=0).values
         tensor([1., 2.])
@@ -420,7 +420,7 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 5.0], [4.0, 2.0]]).amax(0)
         tensor([4., 5.])
@@ -431,7 +431,7 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
 def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     """The smallest values over ``dim`` (an int or a tuple; ``()`` for all dimensions).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 5.0], [4.0, 2.0]]).amin(1)
         tensor([1., 2.])
@@ -472,7 +472,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     Shapes: ``(*)`` -> the input shape without ``dim``; ``()`` when ``dim`` is None
     (all ones if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 5.0], [4.0, 2.0]]).argmax()
         tensor(1)
@@ -483,7 +483,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Indices (int64) of the first minima along ``dim``, or into the flattened input.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 5.0], [4.0, 2.0]]).argmin(dim=1)
         tensor([0, 1])
@@ -576,7 +576,7 @@ def var(
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([1.0, 2.0, 3.0, 4.0]).var()
         tensor(1.6667)
@@ -597,7 +597,7 @@ def std(
 
     Its gradient is 0 where the standard deviation is 0, as in PyTorch.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1.0, 3.0], [2.0, 2.0]]).std(dim=1, correction=0)
         tensor([1., 0.])
@@ -616,7 +616,7 @@ def var_mean(
 ) -> tuple[Tensor, Tensor]:
     """``(var(input, ...), mean(input, ...))`` with the same arguments as :func:`var`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.var_mean(nr.tensor([1.0, 2.0, 3.0]))
         (tensor(1.), tensor(2.))
@@ -635,7 +635,7 @@ def std_mean(
 ) -> tuple[Tensor, Tensor]:
     """``(std(input, ...), mean(input, ...))`` with the same arguments as :func:`var`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.std_mean(nr.tensor([1.0, 2.0, 3.0]))
         (tensor(1.), tensor(2.))
@@ -721,7 +721,7 @@ def norm(
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[3.0, 4.0], [1.0, -1.0]]).norm(p=1, dim=1)
         tensor([7., 2.])
@@ -768,7 +768,7 @@ def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
 
     Returns bool (uint8 for a uint8 input, as in PyTorch); not differentiable.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1, 0], [2, 3]]).all(dim=1)
         tensor([False,  True])
@@ -781,7 +781,7 @@ def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noq
 
     Returns bool (uint8 for a uint8 input, as in PyTorch); not differentiable.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1, 0], [0, 0]]).any(dim=1)
         tensor([ True, False])
@@ -854,7 +854,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([1, 2, 3]).cumsum(0)
         tensor([1, 3, 6])
@@ -872,7 +872,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([1.0, 2.0, 3.0]).cumprod(0)
         tensor([1., 2., 6.])
@@ -890,7 +890,7 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
     This is how gradients of broadcast operands are reduced. RuntimeError if
     ``size`` is not broadcastable to ``input.shape``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.ones(2, 3).sum_to_size(1, 3)
         tensor([[2., 2., 2.]])

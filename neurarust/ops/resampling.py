@@ -69,7 +69,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 
     The result is a new tensor; its gradient is the inverse rearrangement.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(8).reshape(1, 8, 1, 1)
         >>> nr.nn.functional.pixel_shuffle(x, 2)
@@ -99,7 +99,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """Rearrange ``(*, C, H * r, W * r)`` into ``(*, C * r**2, H, W)``, with ``r`` the
     ``downscale_factor``: the inverse of :func:`pixel_shuffle`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.arange(4).reshape(1, 1, 2, 2)
         >>> nr.nn.functional.pixel_unshuffle(x, 2).flatten()
@@ -476,7 +476,7 @@ def interpolate(
     an element; interpolating modes: spread back with the interpolation weights),
     to any order.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[[1.0, 2.0]]])
         >>> nr.nn.functional.interpolate(x, scale_factor=2)
@@ -533,7 +533,7 @@ def upsample(
 ) -> Tensor:
     """Deprecated alias of :func:`interpolate` (warns, as PyTorch).
 
-    Example:
+    Examples:
         >>> import warnings, neurarust as nr
         >>> with warnings.catch_warnings():
         ...     warnings.simplefilter("ignore")
@@ -551,7 +551,7 @@ def upsample_nearest(
 ) -> Tensor:
     """Deprecated: :func:`interpolate` with ``mode='nearest'`` (warns, as PyTorch).
 
-    Example:
+    Examples:
         >>> import warnings, neurarust as nr
         >>> with warnings.catch_warnings():
         ...     warnings.simplefilter("ignore")
@@ -570,7 +570,7 @@ def upsample_bilinear(
     """Deprecated: :func:`interpolate` with ``mode='bilinear', align_corners=True``
     (warns, as PyTorch). Shapes: ``(N, C, H, W)``.
 
-    Example:
+    Examples:
         >>> import warnings, neurarust as nr
         >>> with warnings.catch_warnings():
         ...     warnings.simplefilter("ignore")

@@ -156,7 +156,7 @@ def bernoulli(
     probabilities in [0, 1] and must be floating point; with ``p``, only its
     shape and dtype matter. The gradient with respect to ``input`` is zero.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bernoulli(nr.tensor([0.0, 1.0, 1.0]))
         tensor([0., 1., 1.])
@@ -190,7 +190,7 @@ def multinomial(
     categories of non-zero weight are used up, as in PyTorch, the remaining draws
     return zero-weight categories.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.multinomial(nr.tensor([0.0, 0.0, 3.0]), 1)
         tensor([2])
@@ -274,7 +274,7 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
     The result has ``input``'s shape and (floating point) dtype; the gradient
     with respect to the rates is zero. Rates must be in ``[0, 1e18]``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.poisson(nr.tensor([0.0, 0.0]))
         tensor([0., 0.])
@@ -308,7 +308,7 @@ def bernoulli_(
 
     ``p`` is a float or a floating point tensor that broadcasts to ``self``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.empty(3).bernoulli_(nr.tensor([1.0, 0.0, 1.0]))
         tensor([1., 0., 1.])
@@ -337,7 +337,7 @@ def normal_(
 ) -> Tensor:
     """Fill ``self`` (floating point) with samples of N(``mean``, ``std``²).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.empty(2, 3).normal_(mean=1.0, std=0.0)
         tensor([[1., 1., 1.],
@@ -365,7 +365,7 @@ def uniform_(
     PyTorch names the lower bound ``from``, a Python keyword: pass it by
     position, as ``from_=``, or as ``**{"from": value}``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.empty(1000).uniform_(2, 3)
         >>> bool((x >= 2).all() and (x < 3).all())
@@ -396,7 +396,7 @@ def exponential_(self: Tensor, lambd: float = 1, *, generator: Generator | None 
     """Fill ``self`` (floating point) with samples of the exponential distribution of
     rate ``lambd`` (mean ``1 / lambd``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> bool((nr.empty(100).exponential_(2.0) >= 0).all())
         True
@@ -414,7 +414,7 @@ def geometric_(self: Tensor, p: float, *, generator: Generator | None = None) ->
     """Fill ``self`` (numeric, not bool) with the number of trials up to the first
     success, each succeeding with probability ``p``: values ``1, 2, ...``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> bool((nr.empty(100, dtype=nr.int64).geometric_(0.5) >= 1).all())
         True
@@ -435,7 +435,7 @@ def log_normal_(
 ) -> Tensor:
     """Fill ``self`` (floating point) with ``exp(X)``, ``X ~ N(mean, std²)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> bool((nr.empty(100).log_normal_(0.0, 1.0) > 0).all())
         True
@@ -455,7 +455,7 @@ def cauchy_(
     """Fill ``self`` (floating point) with samples of the Cauchy distribution
     ``median + sigma * tan(pi * (U - 1/2))``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.empty(3).cauchy_(median=5.0, sigma=1e-30)
         tensor([5., 5., 5.])
@@ -502,7 +502,7 @@ def random_(
 
     The lower bound may also be passed as ``from_=`` or ``**{"from": value}``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.empty(1000, dtype=nr.uint8).random_(3, 6)
         >>> sorted(set(x.tolist()))

@@ -232,7 +232,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 
     Shapes: ``input (*)``, ``index (*)`` -> ``index``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[1.0, 2.0], [3.0, 4.0]])
         >>> nr.gather(x, 1, nr.tensor([[1, 1], [0, 1]]))
@@ -256,7 +256,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     Shapes: ``input`` and ``indices`` broadcast apart from ``dim``, where the
     result takes ``indices``' size; ``(indices.numel(),)`` if ``dim`` is None.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]])
         >>> nr.take_along_dim(x, x.argmax(dim=1, keepdim=True), dim=1)
@@ -290,7 +290,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 
     Shapes: ``input (*)``, ``index (*)`` -> ``index``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.take(nr.tensor([[1.0, 2.0], [3.0, 4.0]]), nr.tensor([0, -1]))
         tensor([1., 4.])
@@ -352,7 +352,7 @@ def scatter(
 
     Shapes: ``input (*)`` -> ``input``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.scatter(nr.zeros(2, 3), 1, nr.tensor([[2], [0]]), nr.tensor([[5.0], [7.0]]))
         tensor([[0., 0., 5.],
@@ -391,7 +391,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
     Shapes: ``input (*)`` -> ``input``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.scatter_add(nr.zeros(3), 0, nr.tensor([0, 2, 0]), nr.tensor([1.0, 2.0, 3.0]))
         tensor([4., 0., 2.])
@@ -580,7 +580,7 @@ def scatter_reduce(
 
     Shapes: ``input (*)`` -> ``input``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> src = nr.tensor([1.0, 5.0, 2.0, 4.0])
         >>> nr.scatter_reduce(nr.zeros(2), 0, nr.tensor([0, 0, 1, 1]), src, "amax")
@@ -640,7 +640,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
     Shapes: ``input (*)`` -> ``input``'s shape with ``len(index)`` along ``dim``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
         >>> nr.index_select(x, 1, nr.tensor([2, 0, 2]))
@@ -662,7 +662,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     Shapes: ``input (*)``; ``source`` is ``input``'s shape with ``len(index)``
     along ``dim``; the result has ``input``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.index_add(nr.zeros(2, 3), 1, nr.tensor([0, 0]), nr.ones(2, 2), alpha=2)
         tensor([[4., 0., 0.],
@@ -682,7 +682,7 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 
     Shapes: as :func:`index_add`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.index_copy(nr.zeros(3, 2), 0, nr.tensor([2, 0]), nr.tensor([[1.0, 2.0], [3.0, 4.0]]))
         tensor([[3., 4.],
@@ -712,7 +712,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
 
     Shapes: ``input (*)`` -> ``input``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.index_fill(nr.zeros(2, 3), 1, nr.tensor([0, -1]), 7.0)
         tensor([[7., 0., 7.],
@@ -761,7 +761,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
 
     Shapes: ``input`` and ``mask`` broadcast; the result has the broadcast shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[1.0, -2.0], [-3.0, 4.0]])
         >>> nr.masked_fill(x, x < 0, 0.0)
@@ -781,7 +781,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 
     Shapes: ``input`` and ``mask`` broadcast; the result is 1-d, one entry per True.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[1.0, -2.0], [-3.0, 4.0]])
         >>> nr.masked_select(x, x > 0)
@@ -799,7 +799,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     Shapes: ``input`` and ``mask`` broadcast; the result has the broadcast shape;
     ``source`` has at least as many entries as ``mask`` has True ones.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> mask = nr.tensor([[True, False], [False, True]])
         >>> nr.masked_scatter(nr.zeros(2, 2), mask, nr.tensor([5.0, 6.0, 7.0]))
@@ -831,7 +831,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     Shapes: ``input (*)``; ``index`` and ``source`` have the same number of
     entries; the result has ``input``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> index, source = nr.tensor([0, -1, 0]), nr.tensor([1.0, 2.0, 3.0])
         >>> nr.put(nr.zeros(2, 2), index, source, accumulate=True)
@@ -863,7 +863,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     ``as_tuple=True``, a tuple of ``input.ndim`` tensors of shape ``(n,)`` (one
     for a 0-d input).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nonzero(nr.tensor([[0, 3], [5, 0]]))
         tensor([[0, 1],
@@ -884,7 +884,7 @@ def argwhere(input: Tensor) -> Tensor:
 
     Shapes: ``(*)`` -> ``(n, input.ndim)`` for ``n`` nonzero entries.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.argwhere(nr.tensor([0.0, 2.0, 4.0]))
         tensor([[1],
@@ -903,7 +903,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 
     Shapes: ``(n,)`` -> ``(max(input.max() + 1, minlength),)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bincount(nr.tensor([0, 3, 3, 1]))
         tensor([1, 1, 0, 2])
@@ -944,7 +944,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
     Shapes: ``(*)`` -> ``(*, num_classes)``, int64.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.functional.one_hot(nr.tensor([0, 2]), num_classes=3)
         tensor([[1, 0, 0],

@@ -210,7 +210,7 @@ def reshape(input: Tensor, shape: Any, *more: int) -> Tensor:
 
     Shapes: ``(*)`` -> ``shape``, with the same number of elements.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.arange(6).reshape(2, -1).shape
         neurarust.Size([2, 3])
@@ -267,7 +267,7 @@ def view(input: Tensor, size: Any = None, *more: int, dtype: dtypes.dtype | None
     reads the same memory as another dtype instead (the last dimension scales
     by the ratio of element sizes; gradients do not flow through it).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3).view(3, 2).shape
         neurarust.Size([3, 2])
@@ -305,7 +305,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     Shapes: ``(a, b, c, d)`` with ``start_dim=1, end_dim=2`` -> ``(a, b * c, d)``;
     a 0-d input gives shape ``(1,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3, 4).flatten(1).shape
         neurarust.Size([2, 12])
@@ -329,7 +329,7 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
 
     Shapes: ``(a, b * c)`` with ``dim=1, sizes=(b, c)`` -> ``(a, b, c)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 12).unflatten(1, (3, -1)).shape
         neurarust.Size([2, 3, 4])
@@ -353,7 +353,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     ``dim`` is None (all), an int or a tuple of ints; listed dims whose size is
     not 1 are kept.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 1, 3, 1).squeeze(1).shape
         neurarust.Size([2, 3, 1])
@@ -371,7 +371,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
     ``dim`` ranges over ``[-input.dim() - 1, input.dim()]``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3).unsqueeze(-1).shape
         neurarust.Size([2, 3, 1])
@@ -406,7 +406,7 @@ def atleast_1d(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
     One Tensor gives a Tensor (the input itself when it already has a
     dimension); several, or one sequence of them, give a tuple.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.atleast_1d(nr.tensor(3.0))
         tensor([3.])
@@ -422,7 +422,7 @@ def atleast_2d(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
     ``()`` -> ``(1, 1)``, ``(n,)`` -> ``(1, n)``. Takes one Tensor (returns a
     Tensor) or several (returns a tuple), as :func:`atleast_1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.atleast_2d(nr.zeros(3)).shape
         neurarust.Size([1, 3])
@@ -436,7 +436,7 @@ def atleast_3d(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
     ``()`` -> ``(1, 1, 1)``, ``(n,)`` -> ``(1, n, 1)``, ``(a, b)`` -> ``(a, b, 1)``. Takes
     one Tensor (returns a Tensor) or several (returns a tuple), as :func:`atleast_1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.atleast_3d(nr.zeros(2, 3)).shape
         neurarust.Size([2, 3, 1])
@@ -477,7 +477,7 @@ def contiguous(input: Tensor, memory_format: Any = contiguous_format) -> Tensor:
     4-D NCHW tensor, ``neurarust.channels_last`` (elements in N, H, W, C order;
     the shape stays NCHW).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3).t().contiguous().is_contiguous()
         True
@@ -505,7 +505,7 @@ def clone(input: Tensor, *, memory_format: Any = preserve_format) -> Tensor:
     input's layout: a transposed or channels-last input gives a copy with the
     same strides. ``contiguous_format`` or ``channels_last`` choose the layout.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.ones(2)
         >>> y = x.clone()
@@ -546,7 +546,7 @@ def permute(input: Tensor, dims: Any, *more: int) -> Tensor:
 
     Shapes: ``(a, b, c)`` with ``dims=(2, 0, 1)`` -> ``(c, a, b)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3, 4).permute(2, 0, 1).shape
         neurarust.Size([4, 2, 3])
@@ -577,7 +577,7 @@ def _swap(input: Tensor, dim0: int, dim1: int, op: str) -> Tensor:
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """A view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3, 4).transpose(0, 2).shape
         neurarust.Size([4, 3, 2])
@@ -598,7 +598,7 @@ def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
 def t(input: Tensor) -> Tensor:
     """The transpose of a matrix (a view); 0-D and 1-D inputs come back as they are.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3).t().shape
         neurarust.Size([3, 2])
@@ -615,7 +615,7 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     The other dimensions keep their relative order. ``source`` and
     ``destination`` are ints or equally long sequences.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3, 4).movedim(0, -1).shape
         neurarust.Size([3, 4, 2])
@@ -699,7 +699,7 @@ def expand(input: Tensor, size: Any, *more: int) -> Tensor:
     Size-1 dimensions may grow, and new leading dimensions may be added; no
     memory is copied.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(3, 1).expand(2, -1, 4).shape
         neurarust.Size([2, 3, 4])
@@ -736,7 +736,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     Shapes: inputs of ``n1, n2, n3`` elements -> outputs of shape ``(n1, n2, n3)``
     (``"ij"``) or ``(n2, n1, n3)`` (``"xy"``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> rows, cols = nr.meshgrid(nr.tensor([1, 2]), nr.tensor([3, 4, 5]), indexing="ij")
         >>> rows
@@ -802,7 +802,7 @@ def repeat(input: Tensor, repeats: Any, *more: int) -> Tensor:
 
     Shapes: ``(a, b)`` with ``repeats=(2, 3)`` -> ``(2a, 3b)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([1, 2]).repeat(2, 2)
         tensor([[1, 2, 1, 2],
@@ -827,7 +827,7 @@ def repeat(input: Tensor, repeats: Any, *more: int) -> Tensor:
 def tile(input: Tensor, dims: Any, *more: int) -> Tensor:
     """Like :func:`repeat`, but ``dims`` shorter than ``input.dim()`` is padded with 1s.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.zeros(2, 3).tile(2).shape
         neurarust.Size([2, 6])
@@ -851,7 +851,7 @@ class Flip(Function):
 def flip(input: Tensor, dims: Any, *more: int) -> Tensor:
     """A copy of ``input`` with the order of elements reversed along ``dims``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1, 2], [3, 4]]).flip(1)
         tensor([[2, 1],
@@ -881,7 +881,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     With ``dims=None`` the flattened tensor is rolled by the single shift and
     the shape restored.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([1, 2, 3, 4]).roll(1)
         tensor([4, 1, 2, 3])
@@ -972,7 +972,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
     Shapes: ``(a, n1, c)``, ``(a, n2, c)`` with ``dim=1`` -> ``(a, n1 + n2, c)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.cat([nr.zeros(2, 3), nr.ones(1, 3)]).shape
         neurarust.Size([3, 3])
@@ -1030,7 +1030,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
     Shapes: ``n`` tensors of shape ``(a, b)`` with ``dim=1`` -> ``(a, n, b)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.stack([nr.zeros(2), nr.ones(2)], dim=1).shape
         neurarust.Size([2, 2])
@@ -1054,7 +1054,7 @@ def hstack(tensors: Sequence[Tensor]) -> Tensor:
 
     Shapes: ``(n1,)``, ``(n2,)`` -> ``(n1 + n2,)``; ``(a, n1)``, ``(a, n2)`` -> ``(a, n1 + n2)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.hstack([nr.tensor([1, 2]), nr.tensor(3)])
         tensor([1, 2, 3])
@@ -1068,7 +1068,7 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
 
     Shapes: ``(n,)``, ``(n,)`` -> ``(2, n)``; ``(a1, n)``, ``(a2, n)`` -> ``(a1 + a2, n)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.vstack([nr.tensor([1, 2]), nr.tensor([3, 4])])
         tensor([[1, 2],
@@ -1088,7 +1088,7 @@ def dstack(tensors: Sequence[Tensor]) -> Tensor:
 
     Shapes: ``(n,)``, ``(n,)`` -> ``(1, n, 2)``; ``(a, b)``, ``(a, b)`` -> ``(a, b, 2)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.dstack([nr.zeros(2, 3), nr.ones(2, 3)]).shape
         neurarust.Size([2, 3, 2])
@@ -1105,7 +1105,7 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
 
     Shapes: ``(n,)``, ``(n, k)`` -> ``(n, 1 + k)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.column_stack([nr.tensor([1, 2]), nr.tensor([3, 4])])
         tensor([[1, 3],
@@ -1125,7 +1125,7 @@ def cartesian_prod(*tensors: Tensor) -> Tensor:
 
     Shapes: ``(n1,)``, ..., ``(nk,)`` -> ``(n1 * ... * nk, k)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.cartesian_prod(nr.tensor([1, 2]), nr.tensor([3, 4]))
         tensor([[1, 3],
@@ -1174,7 +1174,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     An int gives pieces of that size (the last may be smaller); a list gives
     pieces of those sizes, which must sum to ``tensor.size(dim)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> tuple(p.shape[0] for p in nr.arange(5).split(2))
         (2, 2, 1)
@@ -1212,7 +1212,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """``input`` cut along ``dim`` into at most ``chunks`` equal views (the last may be smaller).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> tuple(p.shape[0] for p in nr.arange(5).chunk(3))
         (2, 2, 1)
@@ -1229,7 +1229,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The slices of ``input`` along ``dim``, each a view without that dimension.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> tuple(r.tolist() for r in nr.tensor([[1, 2], [3, 4]]).unbind(1))
         ([1, 3], [2, 4])
@@ -1284,7 +1284,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
     pieces ``input[:i0]``, ``input[i0:i1]``, ..., ``input[ik:]`` along ``dim``,
     each bound read as a Python slice bound.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.arange(5).tensor_split(3)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
@@ -1320,7 +1320,7 @@ def _split_dim(
 def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
     """:func:`tensor_split` along dim 1 (dim 0 for a 1-D tensor); sections must divide it.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> tuple(p.shape for p in nr.zeros(2, 4).hsplit(2))
         (neurarust.Size([2, 2]), neurarust.Size([2, 2]))
@@ -1332,7 +1332,7 @@ def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
 def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
     """:func:`tensor_split` along dim 0 of a tensor with at least 2 dims; sections must divide it.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> tuple(p.shape for p in nr.zeros(4, 2).vsplit([1]))
         (neurarust.Size([1, 2]), neurarust.Size([3, 2]))
@@ -1343,7 +1343,7 @@ def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
 def dsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
     """:func:`tensor_split` along dim 2 of a tensor with at least 3 dims; sections must divide it.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> tuple(p.shape for p in nr.zeros(1, 2, 4).dsplit(2))
         (neurarust.Size([1, 2, 2]), neurarust.Size([1, 2, 2]))
@@ -1356,7 +1356,7 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
 
     ``start`` may be negative (counted from the end) or a 0-d integer Tensor.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.arange(6).narrow(0, 2, 3)
         tensor([2, 3, 4])
@@ -1392,7 +1392,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
     Shapes: ``(a, b, c)`` with ``dim=1`` -> ``(a, c)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([[1, 2], [3, 4]]).select(1, -1)
         tensor([2, 4])

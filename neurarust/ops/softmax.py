@@ -53,7 +53,7 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
 
     Shapes: ``(*)`` -> the input shape without ``dim`` (kept as size 1 if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([1000.0, 1000.0]).logsumexp(0)
         tensor(1000.6932)
@@ -119,7 +119,7 @@ def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([0.0, 0.0]).softmax(0)
         tensor([0.5000, 0.5000])
@@ -132,7 +132,7 @@ def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.tensor([0.0, 0.0]).log_softmax(0)
         tensor([-0.6931, -0.6931])

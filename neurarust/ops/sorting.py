@@ -274,7 +274,7 @@ def sort(
 
     Shapes: ``(*)`` -> ``values`` and ``indices`` (int64) of shape ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.sort(nr.tensor([3.0, 1.0, 2.0, 1.0]), descending=True)
         sort(values=tensor([3., 2., 1., 1.]), indices=tensor([0, 2, 1, 3]))
@@ -293,7 +293,7 @@ def argsort(
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.argsort(nr.tensor([[3, 1, 2], [0, 5, 0]]), dim=1)
         tensor([[1, 2, 0],
@@ -307,7 +307,7 @@ def argsort(
 def msort(input: Tensor) -> Tensor:
     """``input`` sorted along its first dimension: ``sort(input, dim=0).values``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.msort(nr.tensor([[3, 0], [1, 2]]))
         tensor([[1, 0],
@@ -339,7 +339,7 @@ def topk(
     Shapes: ``(*, n, *)`` -> ``(*, k, *)`` for both outputs (indices int64);
     RuntimeError unless ``0 <= k <= n``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.topk(nr.tensor([1.0, 5.0, 3.0, 4.0]), 2)
         topk(values=tensor([5., 4.]), indices=tensor([1, 3]))
@@ -378,7 +378,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ret
     Shapes: ``(*, n, *)`` -> ``(*, *)`` (``(*, 1, *)`` if ``keepdim``);
     RuntimeError unless ``1 <= k <= n``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.kthvalue(nr.tensor([4.0, 1.0, 3.0, 2.0]), 2)
         kthvalue(values=tensor(2.), indices=tensor(3))
@@ -444,7 +444,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
     Shapes: ``(*, n, *)`` -> ``(*, *)`` (``(*, 1, *)`` if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.median(nr.tensor([[4.0, 1.0, 3.0, 2.0]]), dim=1)
         median(values=tensor([2.]), indices=tensor([3]))
@@ -455,7 +455,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """Like :func:`median`, ignoring NaN (NaN only where every element is NaN).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nanmedian(nr.tensor([4.0, float("nan"), 1.0, 3.0]))
         tensor(3.)
@@ -472,7 +472,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mo
 
     Shapes: ``(*, n, *)`` -> ``(*, *)`` (``(*, 1, *)`` if ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.mode(nr.tensor([2, 1, 2, 3, 1]))
         mode(values=tensor(1), indices=tensor(4))
@@ -570,7 +570,7 @@ def unique(
     sorted also for ``sorted=False``, as PyTorch's CPU kernel does. NaNs are
     all distinct. Not differentiable (backward raises, as in PyTorch).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.unique(nr.tensor([3, 1, 3, 2]), return_counts=True)
         (tensor([1, 2, 3]), tensor([1, 1, 2]))
@@ -583,7 +583,7 @@ def unique_consecutive(
 ) -> Any:
     """Like :func:`unique`, merging only equal neighbours, and keeping their order.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.unique_consecutive(nr.tensor([1, 1, 2, 1]), return_inverse=True)
         (tensor([1, 2, 1]), tensor([0, 0, 1, 2]))
@@ -690,7 +690,7 @@ def searchsorted(
 
     Shapes: ``input`` ``(*)`` -> ``(*)``, int64 (int32 if ``out_int32``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.searchsorted(nr.tensor([1, 3, 5, 7]), nr.tensor([3, 6]))
         tensor([1, 3])
@@ -727,7 +727,7 @@ def bucketize(
 
     Shapes: ``(*)`` -> ``(*)``, int64 (int32 if ``out_int32``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.bucketize(nr.tensor([0.5, 2.0, 9.0]), nr.tensor([1.0, 2.0, 3.0]))
         tensor([0, 1, 3])

@@ -116,7 +116,7 @@ def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None
 
     Shapes: ``input (*)`` -> ``size``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.arange(6.0).as_strided((2, 2), (1, 2))
         tensor([[0., 2.],
@@ -142,7 +142,7 @@ def as_strided_scatter(
 
     Shapes: ``input (*)``, ``src`` of shape ``size`` -> ``input``'s shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.as_strided_scatter(nr.zeros(2, 3), nr.tensor([1.0, 2.0]), (2,), (4,))
         tensor([[1., 0., 0.],
@@ -226,7 +226,7 @@ def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
 
     Shapes: ``(..., n, ...)`` -> ``(..., (n - size) // step + 1, ..., size)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.arange(5.0).unfold(0, 2, 2)
         tensor([[0., 1.],

@@ -270,7 +270,7 @@ def exp(input: Tensor) -> Tensor:
 
     Integer and bool inputs give the default float dtype.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.exp(neurarust.tensor([0.0, 1.0]))
         tensor([1.0000, 2.7183])
@@ -281,7 +281,7 @@ def exp(input: Tensor) -> Tensor:
 def exp2(input: Tensor) -> Tensor:
     """``2 ** input``, elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.exp2(neurarust.tensor([0.0, 3.0]))
         tensor([1., 8.])
@@ -292,7 +292,7 @@ def exp2(input: Tensor) -> Tensor:
 def expm1(input: Tensor) -> Tensor:
     """``e ** input - 1``, elementwise, accurate for small ``input``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.expm1(neurarust.tensor([0.0, 1e-10]))
         tensor([0.0000e+00, 1.0000e-10])
@@ -305,7 +305,7 @@ def log(input: Tensor) -> Tensor:
 
     ``log(0)`` is ``-inf`` and the log of a negative number is ``nan``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.log(neurarust.tensor([1.0, 0.0]))
         tensor([0., -inf])
@@ -316,7 +316,7 @@ def log(input: Tensor) -> Tensor:
 def log2(input: Tensor) -> Tensor:
     """Base-2 logarithm, elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.log2(neurarust.tensor([1.0, 8.0]))
         tensor([0., 3.])
@@ -327,7 +327,7 @@ def log2(input: Tensor) -> Tensor:
 def log10(input: Tensor) -> Tensor:
     """Base-10 logarithm, elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.log10(neurarust.tensor([1.0, 100.0]))
         tensor([0., 2.])
@@ -338,7 +338,7 @@ def log10(input: Tensor) -> Tensor:
 def log1p(input: Tensor) -> Tensor:
     """``log(1 + input)``, elementwise, accurate for small ``input``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.log1p(neurarust.tensor([0.0, 1e-10]))
         tensor([0.0000e+00, 1.0000e-10])
@@ -349,7 +349,7 @@ def log1p(input: Tensor) -> Tensor:
 def sqrt(input: Tensor) -> Tensor:
     """Square root, elementwise; ``nan`` for negative numbers. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.sqrt(neurarust.tensor([4.0, 9.0]))
         tensor([2., 3.])
@@ -360,7 +360,7 @@ def sqrt(input: Tensor) -> Tensor:
 def rsqrt(input: Tensor) -> Tensor:
     """``1 / sqrt(input)``, elementwise; ``rsqrt(0)`` is ``inf``. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.rsqrt(neurarust.tensor([4.0, 0.25]))
         tensor([0.5000, 2.0000])
@@ -373,7 +373,7 @@ def square(input: Tensor) -> Tensor:
 
     Integer inputs keep their dtype (bool gives int64), as ``input * input`` does.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.square(neurarust.tensor([2, -3]))
         tensor([4, 9])
@@ -384,7 +384,7 @@ def square(input: Tensor) -> Tensor:
 def sin(input: Tensor) -> Tensor:
     """Sine (radians), elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.sin(neurarust.tensor([0.0, math.pi / 2]))
         tensor([0., 1.])
@@ -395,7 +395,7 @@ def sin(input: Tensor) -> Tensor:
 def cos(input: Tensor) -> Tensor:
     """Cosine (radians), elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.cos(neurarust.tensor([0.0, math.pi]))
         tensor([ 1., -1.])
@@ -406,7 +406,7 @@ def cos(input: Tensor) -> Tensor:
 def tan(input: Tensor) -> Tensor:
     """Tangent (radians), elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.tan(neurarust.tensor([0.0, math.pi / 4]))
         tensor([0., 1.])
@@ -417,7 +417,7 @@ def tan(input: Tensor) -> Tensor:
 def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent, elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.tanh(neurarust.tensor([0.0, 100.0]))
         tensor([0., 1.])
@@ -430,7 +430,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
     Computed without overflow, so large ``|input|`` gives 0 or 1, never ``nan``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.sigmoid(neurarust.tensor([0.0, 100.0]))
         tensor([0.5000, 1.0000])
@@ -443,7 +443,7 @@ def erf(input: Tensor) -> Tensor:
 
     Elementwise. Shape: same as ``input``.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.erf(neurarust.tensor([0.0, 1.0]))
         tensor([0.0000, 0.8427])
@@ -456,7 +456,7 @@ def relu(input: Tensor) -> Tensor:
 
     The gradient at 0 is 0. Bool inputs are refused, as in PyTorch.
 
-    Example:
+    Examples:
         >>> import neurarust
         >>> neurarust.relu(neurarust.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])

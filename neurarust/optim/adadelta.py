@@ -44,13 +44,14 @@ class Adadelta(_PerParameterOptimizer):
         eps: added inside both square roots for numerical stability.
         weight_decay: L2 penalty factor.
         foreach: accepted for compatibility and ignored.
-        capturable, differentiable: not supported (``NotImplementedError`` when true).
+        capturable: not supported (``NotImplementedError`` when true).
+        differentiable: not supported (``NotImplementedError`` when true).
         maximize: ascend the objective instead of descending it.
 
     The state of each parameter: ``step`` (a 0-d tensor), ``square_avg`` and
     ``acc_delta``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.Adadelta([w], lr=1.0, rho=0.0, eps=1e-2)

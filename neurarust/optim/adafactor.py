@@ -73,7 +73,7 @@ class Adafactor(_PerParameterOptimizer):
     The state of each parameter: ``step`` (a 0-d tensor), then ``row_var`` and
     ``col_var`` (two or more dimensions) or ``variance`` (fewer).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.ones(2, 3, requires_grad=True)
         >>> opt = nr.optim.Adafactor([w], lr=0.1)

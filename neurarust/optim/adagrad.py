@@ -49,11 +49,12 @@ class Adagrad(_PerParameterOptimizer):
         eps: added to the denominator for numerical stability.
         foreach: accepted for compatibility and ignored.
         maximize: ascend the objective instead of descending it.
-        differentiable, fused: not supported (``NotImplementedError`` when true).
+        differentiable: not supported (``NotImplementedError`` when true).
+        fused: not supported (``NotImplementedError`` when true).
 
     The state of each parameter: ``step`` (a 0-d tensor) and ``sum``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.Adagrad([w], lr=0.5)

@@ -86,14 +86,16 @@ class Adam(_PerParameterOptimizer):
         amsgrad: divide by the largest second moment seen so far (AMSGrad).
         foreach: accepted for compatibility and ignored.
         maximize: ascend the objective instead of descending it.
-        capturable, differentiable, fused: not supported (``NotImplementedError`` when true).
+        capturable: not supported (``NotImplementedError`` when true).
+        differentiable: not supported (``NotImplementedError`` when true).
+        fused: not supported (``NotImplementedError`` when true).
         decoupled_weight_decay: shrink the parameters directly instead of adding the
             decay to the gradient (AdamW).
 
     The state of each parameter: ``step`` (a 0-d tensor), ``exp_avg``, ``exp_avg_sq``
     and, with amsgrad, ``max_exp_avg_sq``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.Adam([w], lr=0.1)
@@ -174,7 +176,7 @@ class AdamW(Adam):
     :class:`Adam` (``decoupled_weight_decay`` is always on), with ``weight_decay``
     defaulting to ``1e-2``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.AdamW([w], lr=0.1, weight_decay=0.5)

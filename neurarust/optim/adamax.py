@@ -39,11 +39,12 @@ class Adamax(_PerParameterOptimizer):
         weight_decay: L2 penalty factor.
         foreach: accepted for compatibility and ignored.
         maximize: ascend the objective instead of descending it.
-        differentiable, capturable: not supported (``NotImplementedError`` when true).
+        differentiable: not supported (``NotImplementedError`` when true).
+        capturable: not supported (``NotImplementedError`` when true).
 
     The state of each parameter: ``step`` (a 0-d tensor), ``exp_avg`` and ``exp_inf``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.Adamax([w], lr=0.1)

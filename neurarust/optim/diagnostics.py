@@ -45,7 +45,7 @@ class TrainingMonitor:
     ``"loss"``, ``"grad_norm"`` (floats, one a step), ``"lr"`` (one list of group
     learning rates a step) and ``"update_ratio"`` (parameter name -> one float a step).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> model = nr.nn.Linear(2, 1)
         >>> optimizer = nr.optim.SGD(model.parameters(), lr=0.1)

@@ -51,7 +51,7 @@ class LAMB(_PerParameterOptimizer):
     The state of each parameter, as Adam's: ``step`` (a 0-d tensor), ``exp_avg`` and
     ``exp_avg_sq``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([3.0, -4.0], requires_grad=True)
         >>> opt = nr.optim.LAMB([w], lr=0.1)

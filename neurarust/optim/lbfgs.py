@@ -54,7 +54,7 @@ class LBFGS(Optimizer):
     (the s), ``old_dirs`` (the y) and ``ro`` (the 1 / y.s); ``H_diag``;
     ``prev_flat_grad`` and ``prev_loss``; ``al`` (the two-loop's coefficients).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([0.0, 1.0], requires_grad=True)
         >>> opt = nr.optim.LBFGS([w], line_search_fn="strong_wolfe")

@@ -187,7 +187,7 @@ class LRScheduler:
         base_lrs: the starting learning rate of each group (``group["initial_lr"]``).
         last_epoch: the number of ``step()`` calls so far (0 after creation).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> class Halving(nr.optim.lr_scheduler.LRScheduler):
         ...     def get_lr(self):
@@ -353,7 +353,7 @@ class LambdaLR(_LambdaScheduler):
         lr_lambda: a function of the epoch (an int), or a list of them, one per group.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> warmup = nr.optim.lr_scheduler.LambdaLR(opt, lambda epoch: min(1.0, (epoch + 1) / 4))
@@ -384,7 +384,7 @@ class MultiplicativeLR(_LambdaScheduler):
         lr_lambda: a function of the epoch (an int), or a list of them, one per group.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
@@ -416,7 +416,7 @@ class StepLR(LRScheduler):
         gamma: the factor of each decay.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
@@ -462,7 +462,7 @@ class MultiStepLR(LRScheduler):
         gamma: the factor of each decay.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
@@ -509,7 +509,7 @@ class ConstantLR(LRScheduler):
         total_iters: the number of epochs at the reduced rate.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
@@ -564,7 +564,7 @@ class LinearLR(LRScheduler):
         total_iters: the number of epochs of the ramp.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
@@ -626,7 +626,7 @@ class ExponentialLR(LRScheduler):
         gamma: the factor of each epoch's decay.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
@@ -662,7 +662,7 @@ class PolynomialLR(LRScheduler):
         power: the power of the polynomial (1.0: linear decay).
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
@@ -719,7 +719,7 @@ class CosineAnnealingLR(LRScheduler):
         eta_min: the lowest learning rate.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
@@ -782,7 +782,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         eta_min: the lowest learning rate.
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2)
@@ -880,7 +880,7 @@ class ReduceLROnPlateau(LRScheduler):
         min_lr: the lowest learning rate, or one per group.
         eps: reductions of ``eps`` or less are skipped.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
         >>> scheduler = nr.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
@@ -1040,7 +1040,7 @@ class CyclicLR(LRScheduler):
         max_momentum: the upper momentum, or one per group.
         last_epoch: the number of steps done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=0.1, momentum=0.9)
         >>> scheduler = nr.optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
@@ -1185,7 +1185,7 @@ class OneCycleLR(LRScheduler):
         three_phase: whether to come back down to ``initial_lr`` before the last phase.
         last_epoch: the number of steps done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=0.1, momentum=0.9)
         >>> scheduler = nr.optim.lr_scheduler.OneCycleLR(
@@ -1383,7 +1383,7 @@ class SequentialLR(_SchedulerGroup):
             the schedulers).
         last_epoch: the last epoch done, to resume; ``-1`` starts the schedule.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.optim import lr_scheduler
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)
@@ -1456,7 +1456,7 @@ class ChainedScheduler(_SchedulerGroup):
         schedulers: the schedulers, stepped in this order.
         optimizer: their optimizer (default: that of the first scheduler).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.optim import lr_scheduler
         >>> opt = nr.optim.SGD([nr.zeros(2, requires_grad=True)], lr=1.0)

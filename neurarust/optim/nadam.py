@@ -48,12 +48,13 @@ class NAdam(_PerParameterOptimizer):
             decay to the gradient (as AdamW).
         foreach: accepted for compatibility and ignored.
         maximize: ascend the objective instead of descending it.
-        capturable, differentiable: not supported (``NotImplementedError`` when true).
+        capturable: not supported (``NotImplementedError`` when true).
+        differentiable: not supported (``NotImplementedError`` when true).
 
     The state of each parameter: ``step`` and ``mu_product`` (0-d tensors),
     ``exp_avg`` and ``exp_avg_sq``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.NAdam([w], lr=0.1)

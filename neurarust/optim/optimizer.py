@@ -68,7 +68,7 @@ class Optimizer:
             for that group.
         defaults: the options of a group that does not set them.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> model = nr.nn.Linear(3, 1)
         >>> opt = nr.optim.SGD(

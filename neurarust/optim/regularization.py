@@ -28,7 +28,7 @@ def l1_penalty(parameters: Iterable[Tensor]) -> Tensor:
 
     Shapes: any parameters -> ``()``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.optim.l1_penalty([nr.tensor([1.0, -2.0]), nr.tensor([[0.5]])])
         tensor(3.5000)
@@ -66,7 +66,7 @@ def param_groups(
 
     Groups without parameters are left out. Pass the result to any optimizer.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> model = nr.nn.Sequential(nr.nn.Linear(4, 4), nr.nn.LayerNorm(4), nr.nn.Linear(4, 2))
         >>> groups = nr.optim.param_groups(model, weight_decay=0.01, lr=1e-3, layer_decay=0.5)

@@ -48,14 +48,15 @@ class RMSprop(_PerParameterOptimizer):
         weight_decay: L2 penalty factor.
         momentum: momentum factor (0: no momentum buffer).
         centered: normalize by the estimated variance of the gradient.
-        capturable, differentiable: not supported (``NotImplementedError`` when true).
+        capturable: not supported (``NotImplementedError`` when true).
+        differentiable: not supported (``NotImplementedError`` when true).
         foreach: accepted for compatibility and ignored.
         maximize: ascend the objective instead of descending it.
 
     The state of each parameter: ``step`` (a 0-d tensor), ``square_avg``, then
     ``momentum_buffer`` if momentum > 0 and ``grad_avg`` if centered.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.RMSprop([w], lr=0.01)

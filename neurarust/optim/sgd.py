@@ -44,9 +44,10 @@ class SGD(_PerParameterOptimizer):
         nesterov: use Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
         maximize: ascend the objective instead of descending it.
         foreach: accepted for compatibility and ignored.
-        differentiable, fused: not supported (``NotImplementedError`` when true).
+        differentiable: not supported (``NotImplementedError`` when true).
+        fused: not supported (``NotImplementedError`` when true).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.tensor([1.0, -2.0], requires_grad=True)
         >>> opt = nr.optim.SGD([w], lr=0.1, momentum=0.9)

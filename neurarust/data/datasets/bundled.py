@@ -303,7 +303,7 @@ class Digits(_BundledDataset):
         targets (numpy.ndarray): int64 labels, shape (N,).
         classes (list[str]): ``["0 - zero", ..., "9 - nine"]`` as torchvision's MNIST.
 
-    Example:
+    Examples:
         >>> from neurarust.data.datasets import Digits
         >>> train = Digits("train")
         >>> image, label = train[0]
@@ -341,7 +341,7 @@ class MNIST(_BundledDataset):
         targets (numpy.ndarray): int64 labels, shape (N,).
         classes (list[str]): ``["0 - zero", ..., "9 - nine"]`` as torchvision's.
 
-    Example:
+    Examples:
         >>> from neurarust.data.datasets import MNIST
         >>> test = MNIST(split="test")
         >>> image, label = test[0]
@@ -401,7 +401,7 @@ class RottenTomatoes(_BundledDataset):
         targets (numpy.ndarray): int64 labels, shape (N,).
         classes (list[str]): ``["rotten", "fresh"]``.
 
-    Example:
+    Examples:
         >>> from neurarust.data.datasets import RottenTomatoes
         >>> reviews = RottenTomatoes("all")
         >>> text, label = reviews[0]
@@ -448,7 +448,7 @@ class Iris(_TabularDataset):
 
     Splits: 120 train / 30 test (20% of each species).
 
-    Example:
+    Examples:
         >>> from neurarust.data.datasets import Iris
         >>> features, label = Iris("test")[0]
         >>> features.shape, features.dtype, Iris().classes
@@ -463,7 +463,7 @@ class Wine(_TabularDataset):
 
     Splits: 142 train / 36 test (20% of each cultivar).
 
-    Example:
+    Examples:
         >>> from neurarust.data.datasets import Wine
         >>> features, label = Wine()[0]
         >>> features.shape, len(Wine("train")), len(Wine("test"))
@@ -478,7 +478,7 @@ class BreastCancer(_TabularDataset):
 
     Splits: 456 train / 113 test (20% of each class).
 
-    Example:
+    Examples:
         >>> from neurarust.data.datasets import BreastCancer
         >>> BreastCancer().classes, len(BreastCancer("all").feature_names)
         (['malignant', 'benign'], 30)
@@ -496,7 +496,7 @@ class Diabetes(_TabularDataset):
     standardized with statistics of the whole set, test split included; fit a
     standardization on the train split instead.
 
-    Example:
+    Examples:
         >>> from neurarust.data.datasets import Diabetes
         >>> features, target = Diabetes("test")[0]
         >>> features.shape, target.dtype, len(Diabetes("test"))

@@ -232,7 +232,7 @@ class CSVDataset(InMemoryDataset):
         TypeError: for a non-numeric column left out of ``categorical_columns``.
         ImportError: when pandas is not installed.
 
-    Example:
+    Examples:
         >>> import io
         >>> from neurarust.data.datasets import CSVDataset
         >>> text = "size,color,price\\n1.5,red,10\\n2.0,blue,12\\n0.5,red,7\\n"
@@ -308,7 +308,7 @@ class CSVDataset(InMemoryDataset):
         Returns:
             A :class:`CSVDataset` over the rows of ``df``.
 
-        Example:
+        Examples:
             >>> import pandas as pd
             >>> from neurarust.data.datasets import CSVDataset
             >>> df = pd.DataFrame({"x": [1, 2], "label": ["dog", "cat"]})

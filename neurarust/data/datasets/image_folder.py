@@ -70,7 +70,7 @@ class DatasetFolder(LazyDataset):
             has no valid file (unless ``allow_empty``).
         ValueError: when both or neither of ``extensions`` and ``is_valid_file`` are given.
 
-    Example:
+    Examples:
         >>> import os, tempfile
         >>> import numpy as np
         >>> from neurarust.data.datasets import DatasetFolder
@@ -126,7 +126,7 @@ class DatasetFolder(LazyDataset):
         Raises:
             FileNotFoundError: when ``directory`` has no sub-folder.
 
-        Example:
+        Examples:
             >>> import os, tempfile
             >>> from neurarust.data.datasets import DatasetFolder
             >>> root = tempfile.mkdtemp()
@@ -164,7 +164,7 @@ class DatasetFolder(LazyDataset):
             ValueError: when both or neither of ``extensions`` and ``is_valid_file`` are given.
             FileNotFoundError: naming the classes without any valid file.
 
-        Example:
+        Examples:
             >>> import os, tempfile
             >>> from neurarust.data.datasets import DatasetFolder
             >>> root = tempfile.mkdtemp()
@@ -249,7 +249,7 @@ class ImageFolder(DatasetFolder):
         ValueError: when both ``loader`` and ``mode`` are given.
         ImportError: when pillow is needed (default loader) but not installed.
 
-    Example:
+    Examples:
         >>> import os, tempfile
         >>> from PIL import Image
         >>> from neurarust.data.datasets import ImageFolder

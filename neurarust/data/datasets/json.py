@@ -129,7 +129,7 @@ class JSONDataset(InMemoryDataset):
         TypeError: for a record that is not a JSON object.
         ImportError: when pandas is not installed.
 
-    Example:
+    Examples:
         >>> import json, os, tempfile
         >>> from neurarust.data.datasets import JSONDataset
         >>> path = os.path.join(tempfile.mkdtemp(), "reviews.jsonl")

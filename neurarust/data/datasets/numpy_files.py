@@ -70,7 +70,7 @@ class NumpyDataset(InMemoryDataset):
         ValueError: for arrays with different numbers of rows (naming them), a
             0-d array, or ``keys`` given for a ``.npy`` file.
 
-    Example:
+    Examples:
         >>> import os, tempfile
         >>> import numpy as np
         >>> from neurarust.data.datasets import NumpyDataset

@@ -42,7 +42,7 @@ class AdaptiveAugment:
         mode: ``"max"`` if a higher metric is better, ``"min"`` if lower is.
         min_delta: the smallest change of the metric that counts as better or worse.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import AdaptiveAugment, AddGaussianNoise
         >>> augment = AdaptiveAugment(lambda s: AddGaussianNoise(std=s), step=0.25)
         >>> [augment.update(accuracy) for accuracy in [0.70, 0.80, 0.80, 0.80, 0.75]]

@@ -37,7 +37,7 @@ class Compose:
     Args:
         transforms: the transforms (callables taking and returning one sample), in order.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import Compose, Lambda
         >>> pipeline = Compose([Lambda(lambda x: x + 1), Lambda(lambda x: x * 10)])
         >>> pipeline(1)
@@ -69,7 +69,7 @@ class Lambda:
         lambd: a callable taking a sample and returning the transformed sample. It must
             be a module-level function (not a lambda) when process workers pickle it.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import Lambda
         >>> Lambda(str.upper)("abc")
         'ABC'
@@ -97,7 +97,7 @@ class RandomApply:
         transforms: the transforms to apply together.
         p: the probability of applying them, in ``[0, 1]``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import Lambda, RandomApply
         >>> negate = RandomApply([Lambda(lambda x: -x)], p=0.5)
@@ -132,7 +132,7 @@ class RandomChoice:
         transforms: the transforms to choose from.
         p: relative weights of the transforms (need not sum to 1); None picks uniformly.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import Lambda, RandomChoice
         >>> pick = RandomChoice([Lambda(lambda x: "a"), Lambda(lambda x: "b")], p=[0.0, 1.0])
@@ -186,7 +186,7 @@ class RandomOrder:
     Args:
         transforms: the transforms to shuffle and apply.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import Lambda, RandomOrder
         >>> shuffled = RandomOrder([Lambda(lambda x: x + 1), Lambda(lambda x: x * 10)])
         >>> shuffled(1) in (11, 20)

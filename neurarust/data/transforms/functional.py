@@ -72,7 +72,7 @@ class InterpolationMode(Enum):
     ``floor(i * in / out)``); ``NEAREST_EXACT`` picks the pixel under each output
     pixel's centre, as Pillow's NEAREST does.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import InterpolationMode
         >>> InterpolationMode.BILINEAR.value
         'bilinear'
@@ -236,7 +236,7 @@ def get_dimensions(img: PILImage | Tensor) -> list[int]:
     Returns:
         ``[C, H, W]`` as Python ints.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.get_dimensions(nr.zeros(3, 32, 24))
@@ -262,7 +262,7 @@ def get_image_size(img: PILImage | Tensor) -> list[int]:
     Returns:
         ``[W, H]``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.get_image_size(nr.zeros(3, 32, 24))
@@ -281,7 +281,7 @@ def get_image_num_channels(img: PILImage | Tensor) -> int:
     Returns:
         ``C``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.get_image_num_channels(nr.zeros(4, 3, 8, 8))
@@ -302,7 +302,7 @@ def hflip(img: ImageT) -> ImageT:
     Returns:
         The flipped image, of the same kind and shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.hflip(nr.tensor([[[1, 2, 3]]]))
@@ -325,7 +325,7 @@ def vflip(img: ImageT) -> ImageT:
     Returns:
         The flipped image, of the same kind and shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.vflip(nr.tensor([[[1], [2]]]))
@@ -356,7 +356,7 @@ def crop(img: ImageT, top: int, left: int, height: int, width: int) -> ImageT:
         The image of shape ``(..., C, height, width)`` (a view of a tensor input when the
         box lies inside it).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.crop(nr.arange(16).reshape(1, 4, 4), 1, 2, 2, 2)
@@ -385,7 +385,7 @@ def center_crop(img: ImageT, output_size: int | Sequence[int]) -> ImageT:
     Returns:
         The image of shape ``(..., C, height, width)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.center_crop(nr.arange(16).reshape(1, 4, 4), 2)
@@ -507,7 +507,7 @@ def pad(
     Returns:
         The padded image, of shape ``(..., C, H + top + bottom, W + left + right)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.pad(nr.tensor([[[1, 2]]]), [1, 0], padding_mode="reflect")
@@ -663,7 +663,7 @@ def resize(
         The resized image of shape ``(..., C, new_height, new_width)``; the input itself
         when the size does not change.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.resize(nr.zeros(3, 20, 40), 10).shape
@@ -709,7 +709,7 @@ def resized_crop(
     Returns:
         The image of the requested size.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.resized_crop(nr.zeros(3, 32, 32), 4, 4, 16, 16, [8, 8]).shape
@@ -857,7 +857,7 @@ def rotate(
     Returns:
         The turned image (of the input's size unless ``expand``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.rotate(nr.tensor([[[1, 2], [3, 4]]]), 90)
@@ -929,7 +929,7 @@ def affine(
     Returns:
         The transformed image, of the input's size.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.affine(nr.tensor([[[1, 2, 3]]]), angle=0, translate=[1, 0], scale=1, shear=0)
@@ -990,7 +990,7 @@ def adjust_brightness(img: ImageT, brightness_factor: float) -> ImageT:
     Returns:
         ``clip(img * factor)`` of the same kind.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.adjust_brightness(nr.tensor([[[0.2, 0.8]]]), 1.5)
@@ -1016,7 +1016,7 @@ def adjust_contrast(img: ImageT, contrast_factor: float) -> ImageT:
     Returns:
         ``clip(factor * img + (1 - factor) * mean_grey)``, the mean taken per image.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.adjust_contrast(nr.tensor([[[0.2, 0.6]]]), 0.5)
@@ -1045,7 +1045,7 @@ def adjust_saturation(img: ImageT, saturation_factor: float) -> ImageT:
     Returns:
         ``clip(factor * img + (1 - factor) * grey(img))``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.adjust_saturation(nr.tensor([[[1.0]], [[0.0]], [[0.0]]]), 0.0).flatten()
@@ -1096,7 +1096,7 @@ def adjust_hue(img: ImageT, hue_factor: float) -> ImageT:
     Returns:
         The image with its hue turned (saturation and value kept).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.adjust_hue(nr.tensor([[[1.0]], [[0.0]], [[0.0]]]), 1 / 3).flatten()
@@ -1134,7 +1134,7 @@ def rgb_to_grayscale(img: ImageT, num_output_channels: int = 1) -> ImageT:
     Returns:
         The grey image with ``num_output_channels`` channels (PIL: mode L, or RGB for 3).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.rgb_to_grayscale(nr.tensor([[[1.0]], [[1.0]], [[0.0]]])).flatten()
@@ -1239,7 +1239,7 @@ def gaussian_blur(
     Returns:
         The blurred image, of the same kind and shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.gaussian_blur(nr.tensor([[[0.0, 0.0, 1.0, 0.0, 0.0]]]), [3, 1], 1.0)
@@ -1270,7 +1270,7 @@ def erase(
     Returns:
         The erased image (``img`` itself when ``inplace``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import functional as F
         >>> F.erase(nr.ones(1, 2, 3), 0, 1, 2, 1, 0.0)

@@ -138,7 +138,7 @@ class Resize:
         max_size: with an int ``size``, the longest the longer edge may become.
         antialias: tensors only: Pillow-style averaging when shrinking (default True).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import Resize
         >>> Resize(16)(nr.zeros(3, 32, 64)).shape
@@ -182,7 +182,7 @@ class CenterCrop:
     Args:
         size: ``(height, width)`` or one int for a square.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import CenterCrop
         >>> CenterCrop(24)(nr.zeros(3, 32, 32)).shape
@@ -209,7 +209,7 @@ class Pad:
         fill: value of new pixels in constant mode (a number or one per channel).
         padding_mode: ``"constant"``, ``"edge"``, ``"reflect"`` or ``"symmetric"``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import Pad
         >>> Pad(2)(nr.zeros(1, 28, 28)).shape
@@ -253,7 +253,7 @@ class RandomCrop:
         fill: value of padded pixels in constant mode.
         padding_mode: ``"constant"``, ``"edge"``, ``"reflect"`` or ``"symmetric"``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomCrop
         >>> crop = RandomCrop(28, padding=2)
@@ -337,7 +337,7 @@ class RandomResizedCrop:
         interpolation: an :class:`InterpolationMode`.
         antialias: as in :class:`Resize`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomResizedCrop
         >>> RandomResizedCrop(16)(nr.zeros(3, 40, 30)).shape
@@ -428,7 +428,7 @@ class RandomHorizontalFlip(_RandomFlip):
     Args:
         p: probability of flipping.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomHorizontalFlip
         >>> RandomHorizontalFlip(p=1.0)(nr.tensor([[[1, 2]]]))
@@ -444,7 +444,7 @@ class RandomVerticalFlip(_RandomFlip):
     Args:
         p: probability of flipping.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomVerticalFlip
         >>> RandomVerticalFlip(p=1.0)(nr.tensor([[[1], [2]]])).flatten()
@@ -464,7 +464,7 @@ class RandomRotation:
         center: ``(x, y)`` pixel to turn about; default the image centre.
         fill: value of pixels that come from outside the image.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomRotation
         >>> RandomRotation(30)(nr.zeros(3, 16, 16)).shape
@@ -530,7 +530,7 @@ class RandomAffine:
         fill: value of pixels that come from outside the image.
         center: ``(x, y)`` pixel the map is centred on; default the image centre.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomAffine
         >>> RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 1.1))(nr.zeros(1, 28, 28)).shape
@@ -673,7 +673,7 @@ class ColorJitter:
         saturation: saturation jitter.
         hue: hue jitter in turns.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import ColorJitter
         >>> ColorJitter(0.4, 0.4, 0.4, 0.1)(nr.rand(3, 8, 8)).shape
@@ -744,7 +744,7 @@ class Grayscale:
     Args:
         num_output_channels: 1, or 3 to repeat the grey level.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import Grayscale
         >>> Grayscale(3)(nr.rand(3, 4, 4)).shape
@@ -768,7 +768,7 @@ class RandomGrayscale:
     Args:
         p: probability of converting.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomGrayscale
         >>> RandomGrayscale(p=1.0)(nr.tensor([[[1.0]], [[0.0]], [[0.0]]])).flatten()
@@ -816,7 +816,7 @@ class GaussianBlur:
         kernel_size: odd positive size (one int, or ``(kx, ky)``).
         sigma: a fixed sigma, or the range ``(min, max)`` to draw it from.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import GaussianBlur
         >>> GaussianBlur(3)(nr.rand(3, 8, 8)).shape
@@ -871,7 +871,7 @@ class RandomErasing:
             normal noise.
         inplace: erase the input tensor itself.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomErasing
         >>> out = RandomErasing(p=1.0, value=0)(nr.ones(3, 16, 16))

@@ -63,7 +63,7 @@ class PadSequence:
         side: ``"right"`` pads after the last step, ``"left"`` before the first.
         dim: the time axis.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import PadSequence
         >>> PadSequence(5, value=-1, side="left")([7, 8, 9])
         array([-1, -1,  7,  8,  9])
@@ -104,7 +104,7 @@ class Truncate:
             ``"left"`` drops them from the start (keeps the last ``length``).
         dim: the time axis.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import Truncate
         >>> Truncate(2, side="left")([1, 2, 3, 4])
         array([3, 4])
@@ -141,7 +141,7 @@ class SlidingWindow:
         step: steps between the starts of consecutive windows.
         dim: the time axis.
 
-    Example:
+    Examples:
         >>> from neurarust.data.transforms import SlidingWindow
         >>> SlidingWindow(3, step=2)([0, 1, 2, 3, 4, 5])
         array([[0, 1, 2],
@@ -190,7 +190,7 @@ class RandomMask:
         value: the fill value (cast to the sequence's dtype).
         dim: the time axis.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomMask
         >>> _ = nr.manual_seed(0)
@@ -251,7 +251,7 @@ class AddGaussianNoise:
     Input: any shape; integer inputs become the default float dtype, floating ones
     keep their dtype.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import AddGaussianNoise
         >>> noisy = AddGaussianNoise(std=0.1)(nr.zeros(1000))
@@ -286,7 +286,7 @@ class RandomScaling:
 
     Input: any shape; integer inputs become the default float dtype.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import RandomScaling
         >>> scaled = RandomScaling((2.0, 3.0))(nr.ones(4))

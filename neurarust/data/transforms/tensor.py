@@ -92,7 +92,7 @@ def to_tensor(pic: Any) -> Tensor:
     Returns:
         A contiguous CPU tensor of shape ``(C, H, W)``.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data.transforms import to_tensor
         >>> to_tensor(np.array([[0, 51], [255, 102]], dtype=np.uint8))
@@ -132,7 +132,7 @@ def pil_to_tensor(pic: Any) -> Tensor:
     Returns:
         A CPU tensor of shape ``(C, H, W)``.
 
-    Example:
+    Examples:
         >>> from PIL import Image
         >>> from neurarust.data.transforms import pil_to_tensor
         >>> pil_to_tensor(Image.new("RGB", (2, 1), (10, 20, 30)))
@@ -155,7 +155,7 @@ class ToTensor:
 
     See :func:`to_tensor` for the rules per input type.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data.transforms import ToTensor
         >>> ToTensor()(np.zeros((28, 28, 3), dtype=np.uint8)).shape
@@ -173,7 +173,7 @@ class ToTensor:
 class PILToTensor:
     """Convert a PIL image to a ``(C, H, W)`` tensor without scaling (see :func:`pil_to_tensor`).
 
-    Example:
+    Examples:
         >>> from PIL import Image
         >>> from neurarust.data.transforms import PILToTensor
         >>> PILToTensor()(Image.new("L", (4, 3))).dtype
@@ -209,7 +209,7 @@ def to_pil_image(pic: Any, mode: str | None = None) -> Any:
     Returns:
         A PIL image of size ``(W, H)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import to_pil_image
         >>> image = to_pil_image(nr.full((3, 2, 4), 0.5))
@@ -252,7 +252,7 @@ class ToPILImage:
     Args:
         mode: the PIL mode wanted (default: chosen from the channels and dtype).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data.transforms import ToPILImage
         >>> ToPILImage()(np.zeros((2, 3), dtype=np.uint8)).mode
@@ -357,7 +357,7 @@ def normalize(
     Returns:
         A tensor of the input's shape and dtype.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import normalize
         >>> normalize(nr.ones(2, 1, 1), mean=[0.5, 0.0], std=[0.5, 2.0]).flatten()
@@ -376,7 +376,7 @@ class Normalize:
 
     Input: a floating tensor ``(..., C, H, W)``; output: the same shape and dtype.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import Normalize
         >>> norm = Normalize(mean=(0.5,), std=(0.25,))
@@ -472,7 +472,7 @@ class Standardize:
     Input: a Tensor (floating or integer; the result has the default float dtype
     when integer) or a NumPy array / list (the result is a NumPy array).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data.transforms import Standardize
         >>> rows = np.array([[1.0, 10.0], [3.0, 30.0]])
@@ -588,7 +588,7 @@ def convert_image_dtype(image: Tensor, dtype: Any = dtypes.float32) -> Tensor:
     Returns:
         A tensor of the same shape (the input itself when the dtype already matches).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import convert_image_dtype
         >>> convert_image_dtype(nr.tensor([0, 255], dtype=nr.uint8))
@@ -611,7 +611,7 @@ class ConvertImageDtype:
     Args:
         dtype: the target dtype (a neurarust dtype, a NumPy dtype or its name).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.data.transforms import ConvertImageDtype
         >>> ConvertImageDtype(nr.int16)(nr.tensor([1, 255], dtype=nr.uint8))
@@ -640,7 +640,7 @@ class Reshape:
 
     Input: a Tensor (gives a Tensor) or a NumPy array / list (gives a NumPy array).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from neurarust.data.transforms import Reshape
         >>> Reshape((1, 2, -1))(np.arange(6)).shape

@@ -61,7 +61,7 @@ class Threshold(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Threshold(0.5, -1.0)(nr.tensor([0.2, 0.7]))
         tensor([-1.0000,  0.7000])
@@ -85,7 +85,7 @@ class ReLU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReLU()(nr.tensor([-1.0, 2.0]))
         tensor([0., 2.])
@@ -108,7 +108,7 @@ class RReLU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.RReLU(0.1, 0.3).eval()(nr.tensor([-1.0, 2.0]))
         tensor([-0.2000,  2.0000])
@@ -136,7 +136,7 @@ class Hardtanh(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Hardtanh(-2.0, 2.0)(nr.tensor([-3.0, 1.0, 3.0]))
         tensor([-2.,  1.,  2.])
@@ -183,7 +183,7 @@ class ReLU6(Hardtanh):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReLU6()(nr.tensor([-1.0, 3.0, 8.0]))
         tensor([0., 3., 6.])
@@ -201,7 +201,7 @@ class Sigmoid(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Sigmoid()(nr.tensor([0.0]))
         tensor([0.5000])
@@ -216,7 +216,7 @@ class Hardsigmoid(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Hardsigmoid()(nr.tensor([-4.0, 0.0, 1.5]))
         tensor([0.0000, 0.5000, 0.7500])
@@ -235,7 +235,7 @@ class Tanh(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Tanh()(nr.tensor([0.0]))
         tensor([0.])
@@ -250,7 +250,7 @@ class SiLU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.SiLU()(nr.tensor([1.0]))
         tensor([0.7311])
@@ -272,7 +272,7 @@ class Mish(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Mish()(nr.tensor([1.0]))
         tensor([0.8651])
@@ -294,7 +294,7 @@ class Hardswish(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Hardswish()(nr.tensor([1.5]))
         tensor([1.1250])
@@ -313,7 +313,7 @@ class ELU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ELU()(nr.tensor([-1.0, 2.0]))
         tensor([-0.6321,  2.0000])
@@ -336,7 +336,7 @@ class CELU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.CELU(2.0)(nr.tensor([-1.0, 2.0]))
         tensor([-0.7869,  2.0000])
@@ -359,7 +359,7 @@ class SELU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.SELU()(nr.tensor([-1.0, 2.0]))
         tensor([-1.1113,  2.1014])
@@ -381,7 +381,7 @@ class GLU(Module):
 
     Shapes: ``(*, 2n, *)`` -> ``(*, n, *)``, halving dimension ``dim``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.GLU()(nr.ones(3, 4)).shape
         neurarust.Size([3, 2])
@@ -404,7 +404,7 @@ class GELU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.GELU()(nr.tensor([1.0]))
         tensor([0.8413])
@@ -426,7 +426,7 @@ class Hardshrink(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Hardshrink()(nr.tensor([0.25, 0.75]))
         tensor([0.0000, 0.7500])
@@ -448,7 +448,7 @@ class LeakyReLU(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.LeakyReLU(0.1)(nr.tensor([-2.0, 3.0]))
         tensor([-0.2000,  3.0000])
@@ -471,7 +471,7 @@ class LogSigmoid(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.LogSigmoid()(nr.tensor([0.0]))
         tensor([-0.6931])
@@ -486,7 +486,7 @@ class Softplus(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Softplus()(nr.tensor([0.0]))
         tensor([0.6931])
@@ -509,7 +509,7 @@ class Softshrink(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Softshrink()(nr.tensor([0.25, 0.75]))
         tensor([0.0000, 0.2500])
@@ -533,7 +533,7 @@ class PReLU(Module):
 
     Shapes: ``(N, C, *)`` -> ``(N, C, *)``; any shape with one parameter.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> m = nr.nn.PReLU()
         >>> m(nr.tensor([-2.0, 3.0]))
@@ -566,7 +566,7 @@ class Softsign(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Softsign()(nr.tensor([1.0]))
         tensor([0.5000])
@@ -581,7 +581,7 @@ class Tanhshrink(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Tanhshrink()(nr.tensor([1.0]))
         tensor([0.2384])
@@ -596,7 +596,7 @@ class Softmin(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Softmin(dim=0)(nr.tensor([0.0, 1.0]))
         tensor([0.7311, 0.2689])
@@ -619,7 +619,7 @@ class Softmax(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Softmax(dim=1)(nr.zeros(1, 2))
         tensor([[0.5000, 0.5000]])
@@ -642,7 +642,7 @@ class LogSoftmax(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.LogSoftmax(dim=1)(nr.zeros(1, 2))
         tensor([[-0.6931, -0.6931]])

@@ -75,7 +75,7 @@ class MultiheadAttention(Module):
         * ``attn_weights``: ``(N, L, S)``, or ``(N, num_heads, L, S)`` if not
           ``average_attn_weights`` (no ``N`` when unbatched).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> attention = nr.nn.MultiheadAttention(16, 4, batch_first=True)
         >>> x = nr.randn(2, 5, 16)

@@ -118,7 +118,7 @@ class Sequential(_ModuleSequence):
     ``Sequential(OrderedDict([("conv", m0), ...]))`` uses the given names.
     Indexing (negative too) returns a module, slicing a ``Sequential``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> model = nr.nn.Sequential(nr.nn.Linear(4, 8), nr.nn.ReLU(), nr.nn.Linear(8, 2))
         >>> model(nr.randn(3, 4)).shape
@@ -199,7 +199,7 @@ class Sequential(_ModuleSequence):
 class ModuleList(_ModuleSequence):
     """A list of modules, registered as children (so their parameters are found).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layers = nr.nn.ModuleList([nr.nn.Linear(2, 2) for _ in range(3)])
         >>> len(list(layers.parameters()))
@@ -259,7 +259,7 @@ class ModuleList(_ModuleSequence):
 class ModuleDict(Module):
     """A dict of modules (insertion-ordered), registered as children.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> heads = nr.nn.ModuleDict({"cls": nr.nn.Linear(4, 3), "box": nr.nn.Linear(4, 4)})
         >>> list(heads.keys())
@@ -334,7 +334,7 @@ class ParameterList(Module):
 
     Other values (ints, strings) may be stored too; they are not parameters.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> weights = nr.nn.ParameterList([nr.zeros(2), nr.ones(3)])
         >>> ", ".join(name for name, _ in weights.named_parameters())
@@ -399,7 +399,7 @@ class ParameterDict(Module):
     """A dict of parameters (insertion-ordered), registered on the module; tensors put
     in it become Parameters.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> params = nr.nn.ParameterDict({"scale": nr.ones(2)})
         >>> params["shift"] = nr.zeros(2)

@@ -275,7 +275,7 @@ _CONV_DOC = """{dims}-D convolution (a cross-correlation, as in every DL framewo
     ``(N, C_out, {spatial_out})`` (or ``(C_out, {spatial_out})``), where along each
     spatial dim ``out = (in + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> conv = nr.nn.{name}(4, 6, kernel_size=3, padding=1, padding_mode="reflect")
         >>> conv(nr.randn(2, 4, {example})).shape
@@ -477,7 +477,7 @@ _CONV_TRANSPOSE_DOC = """{dims}-D transposed convolution: the gradient of a
     + output_padding + 1``. ``forward(input, output_size)`` computes the output padding
     that gives ``output_size`` instead.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> up = nr.nn.{name}(4, 2, kernel_size=3, stride=2, padding=1)
         >>> x = nr.randn(1, 4, {example})
@@ -659,7 +659,7 @@ _LAZY_DOC = """A :class:`{base}` whose ``in_channels`` is taken from its first i
     plain :class:`{base}` (its class changes). The arguments are :class:`{base}`'s
     without ``in_channels``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.Lazy{base}(6, kernel_size=3)
         >>> layer(nr.randn(2, 4, {example})).shape[:2]

@@ -17,7 +17,7 @@ class CosineSimilarity(Module):
 
     Shapes: x1, x2 ``(*)`` (broadcastable to each other) -> ``(*)`` without ``dim``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.CosineSimilarity(dim=0)(nr.tensor([1.0, 0.0]), nr.tensor([1.0, 1.0]))
         tensor(0.7071)
@@ -38,7 +38,7 @@ class PairwiseDistance(Module):
     Shapes: x1, x2 ``(N, D)`` or ``(D,)`` -> ``(N,)`` or ``()`` (``(N, 1)``/``(1,)`` with
     ``keepdim``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.PairwiseDistance(eps=0.0)(nr.tensor([[0.0, 0.0]]), nr.tensor([[3.0, 4.0]]))
         tensor([5.])

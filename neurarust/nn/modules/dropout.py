@@ -41,7 +41,7 @@ class Dropout(_DropoutNd):
 
     Shapes: any; the output has the input's shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> m = nr.nn.Dropout(p=0.2)
         >>> m
@@ -60,7 +60,7 @@ class Dropout1d(_DropoutNd):
 
     Shapes: ``(N, C, L)`` or ``(C, L)``; the output has the input's shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Dropout1d(0.3)(nr.ones(2, 4, 5)).shape
         neurarust.Size([2, 4, 5])
@@ -76,7 +76,7 @@ class Dropout2d(_DropoutNd):
 
     Shapes: ``(N, C, H, W)`` (a 3-D input is read as ``(N, C, L)``, with a warning).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Dropout2d(0.3)(nr.ones(2, 4, 3, 3)).shape
         neurarust.Size([2, 4, 3, 3])
@@ -92,7 +92,7 @@ class Dropout3d(_DropoutNd):
 
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Dropout3d()(nr.ones(1, 4, 2, 2, 2)).shape
         neurarust.Size([1, 4, 2, 2, 2])
@@ -108,7 +108,7 @@ class AlphaDropout(_DropoutNd):
 
     Shapes: any; the output has the input's shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AlphaDropout(0.2)
         AlphaDropout(p=0.2, inplace=False)
@@ -124,7 +124,7 @@ class FeatureAlphaDropout(_DropoutNd):
 
     Shapes: ``(N, C, *)``; the output has the input's shape.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.FeatureAlphaDropout(0.2)(nr.ones(2, 3, 4)).shape
         neurarust.Size([2, 3, 4])

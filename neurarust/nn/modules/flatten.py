@@ -18,7 +18,7 @@ class Flatten(Module):
 
     Shapes: ``(*, S_start, ..., S_end, *)`` -> ``(*, S_start * ... * S_end, *)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Flatten()(nr.ones(32, 1, 5, 5)).shape
         neurarust.Size([32, 25])
@@ -56,7 +56,7 @@ class Unflatten(Module):
 
     Shapes: ``(*, S_dim, *)`` -> ``(*, U_1, ..., U_n, *)`` with ``prod(U) == S_dim``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Unflatten(1, (2, 5, 5))(nr.ones(2, 50)).shape
         neurarust.Size([2, 2, 5, 5])
@@ -91,7 +91,7 @@ class View(Module):
         *shape: the target shape, as ints (``View(-1, 16)``) or one sequence
             (``View((-1, 16))``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> view = nr.nn.View(-1, 16)
         >>> view

@@ -15,7 +15,7 @@ class Unfold(Module):
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C * kH * kW, L)`` (or
     ``(C * kH * kW, L)``), ``L`` the number of windows.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Unfold(kernel_size=(2, 3))(nr.ones(2, 5, 3, 4)).shape
         neurarust.Size([2, 30, 4])
@@ -51,7 +51,7 @@ class Fold(Module):
     Shapes: ``(N, C * kH * kW, L)`` or ``(C * kH * kW, L)`` -> ``(N, C, *output_size)``
     (or ``(C, *output_size)``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Fold(output_size=(4, 5), kernel_size=(2, 2))(nr.ones(1, 12, 12)).shape
         neurarust.Size([1, 3, 4, 5])

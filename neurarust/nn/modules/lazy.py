@@ -34,7 +34,7 @@ class LazyModuleMixin(_MixinBase):
     arguments, calls ``param.materialize(shape)`` on each placeholder and
     initializes the values (usually through ``reset_parameters()``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust import nn
         >>> class LazyScale(nn.LazyModuleMixin, nn.Module):

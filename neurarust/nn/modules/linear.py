@@ -30,7 +30,7 @@ class Identity(Module):
 
     Shapes: ``(*)`` -> ``(*)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.Identity(54, unused=0.1)(nr.ones(2, 3)).shape
         neurarust.Size([2, 3])
@@ -60,7 +60,7 @@ class Linear(Module):
 
     Shapes: ``(*, in_features)`` -> ``(*, out_features)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.Linear(20, 30)
         >>> layer(nr.randn(128, 20)).shape
@@ -122,7 +122,7 @@ class Bilinear(Module):
     Shapes: ``(*, in1_features)`` and ``(*, in2_features)`` (the same leading dims)
     -> ``(*, out_features)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.Bilinear(20, 30, 40)
         >>> layer(nr.randn(128, 20), nr.randn(128, 30)).shape
@@ -186,7 +186,7 @@ class LazyLinear(LazyModuleMixin, Linear):
         device: where the parameters are created.
         dtype: the dtype they are created with.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.LazyLinear(10)
         >>> layer(nr.randn(4, 7)).shape

@@ -83,7 +83,7 @@ class L1Loss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.L1Loss()(nr.tensor([1.0, 2.0]), nr.tensor([0.0, 4.0]))
         tensor(1.5000)
@@ -99,7 +99,7 @@ class MSELoss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.MSELoss()(nr.tensor([1.0, 2.0]), nr.tensor([0.0, 4.0]))
         tensor(2.5000)
@@ -115,7 +115,7 @@ class SmoothL1Loss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.SmoothL1Loss()(nr.tensor([0.5, 3.0]), nr.tensor([0.0, 0.0]))
         tensor(1.3125)
@@ -141,7 +141,7 @@ class HuberLoss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.HuberLoss(delta=2.0)(nr.tensor([0.5, 3.0]), nr.tensor([0.0, 0.0]))
         tensor(2.0625)
@@ -162,7 +162,7 @@ class KLDivLoss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> log_q = nr.tensor([[0.25, 0.75]]).log()
         >>> nr.nn.KLDivLoss(reduction="batchmean")(log_q, nr.tensor([[0.5, 0.5]]))
@@ -189,7 +189,7 @@ class PoissonNLLLoss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.PoissonNLLLoss()(nr.tensor([0.0, 1.0]), nr.tensor([1.0, 2.0]))
         tensor(0.8591)
@@ -226,7 +226,7 @@ class GaussianNLLLoss(_Loss):
     dimension fewer or of size 1, or a number; output ``()``, or ``(N, *)`` for
     ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.GaussianNLLLoss()(nr.tensor([0.0, 1.0]), nr.tensor([1.0, 1.0]), 1.0)
         tensor(0.2500)
@@ -252,7 +252,7 @@ class CosineEmbeddingLoss(_Loss):
     Shapes: input1, input2 ``(N, D)`` or ``(D,)``; target ``(N,)`` or ``()``; output ``()``,
     or ``(N,)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[1.0, 0.0]])
         >>> nr.nn.CosineEmbeddingLoss()(x, nr.tensor([[0.0, 1.0]]), nr.tensor([1.0]))
@@ -283,7 +283,7 @@ class MarginRankingLoss(_Loss):
     Shapes: input1, input2, target ``(N,)`` or ``()``; output ``()``, or ``(N,)`` for
     ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> loss = nr.nn.MarginRankingLoss(margin=1.0)
         >>> loss(nr.tensor([2.0, 0.0]), nr.tensor([1.5, 1.0]), nr.tensor([1.0, 1.0]))
@@ -312,7 +312,7 @@ class HingeEmbeddingLoss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.HingeEmbeddingLoss()(nr.tensor([0.3, 0.4]), nr.tensor([1.0, -1.0]))
         tensor(0.4500)
@@ -339,7 +339,7 @@ class TripletMarginLoss(_Loss):
     Shapes: anchor, positive, negative ``(N, D)`` or ``(D,)``; output ``()``, or ``(N,)`` for
     ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> a, p, n = nr.tensor([[0.0, 0.0]]), nr.tensor([[3.0, 4.0]]), nr.tensor([[1.0, 0.0]])
         >>> nr.nn.TripletMarginLoss(eps=0.0)(a, p, n)
@@ -380,7 +380,7 @@ class TripletMarginWithDistanceLoss(_Loss):
     Shapes: anchor, positive, negative ``(N, *)``; output ``()``, or ``(N,)`` for
     ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> cosine = lambda x, y: 1 - nr.nn.functional.cosine_similarity(x, y)
         >>> loss = nr.nn.TripletMarginWithDistanceLoss(distance_function=cosine, margin=0.5)
@@ -426,7 +426,7 @@ class NLLLoss(_WeightedLoss):
     ``(N,)``, ``()`` or ``(N, d1, ..., dk)``; output ``()``, or the target's shape for
     ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> log_p = nr.tensor([[0.5, 0.5], [0.9, 0.1]]).log()
         >>> nr.nn.NLLLoss()(log_p, nr.tensor([0, 0]))
@@ -462,7 +462,7 @@ class CrossEntropyLoss(_WeightedLoss):
     ``(N,)``, ``()`` or ``(N, d1, ..., dk)``, or probabilities of the input's shape;
     output ``()``, or one value per sample for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> logits = nr.tensor([[2.0, 0.0], [0.0, 0.0]])
         >>> nr.nn.CrossEntropyLoss()(logits, nr.tensor([0, 1]))
@@ -498,7 +498,7 @@ class BCELoss(_WeightedLoss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.BCELoss()(nr.tensor([0.5, 0.9]), nr.tensor([1.0, 1.0]))
         tensor(0.3993)
@@ -517,7 +517,7 @@ class BCEWithLogitsLoss(_Loss):
     broadcastable along the last (class) dimension; output ``()``, or ``(*)`` for
     ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.BCEWithLogitsLoss()(nr.tensor([0.0, 1e4]), nr.tensor([1.0, 1.0]))
         tensor(0.3466)
@@ -553,7 +553,7 @@ class SoftMarginLoss(_Loss):
 
     Shapes: input ``(*)``, target ``(*)``; output ``()``, or ``(*)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.SoftMarginLoss()(nr.tensor([0.0, 2.0]), nr.tensor([1.0, -1.0]))
         tensor(1.4100)
@@ -570,7 +570,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     Shapes: input ``(N, C)``, target ``(N, C)``; output ``()``, or ``(N,)`` for
     ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.MultiLabelSoftMarginLoss()(nr.tensor([[0.0, 0.0]]), nr.tensor([[1.0, 0.0]]))
         tensor(0.6931)
@@ -590,7 +590,7 @@ class MultiLabelMarginLoss(_Loss):
     Shapes: input ``(C,)`` or ``(N, C)``; target (integers) of the same shape; output
     ``()``, or ``()``/``(N,)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> loss = nr.nn.MultiLabelMarginLoss()
         >>> loss(nr.tensor([[0.1, 0.2, 0.4, 0.8]]), nr.tensor([[3, 0, -1, 1]]))
@@ -609,7 +609,7 @@ class MultiMarginLoss(_WeightedLoss):
     Shapes: input ``(N, C)`` or ``(C,)``; target (class indices) ``(N,)`` or ``()``;
     output ``()``, or ``(N,)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.MultiMarginLoss()(nr.tensor([[0.1, 0.2, 0.4, 0.8]]), nr.tensor([3]))
         tensor(0.3250)
@@ -650,7 +650,7 @@ class CTCLoss(_Loss):
     ``(N, S)`` padded or ``(sum(target_lengths),)``; input_lengths and target_lengths
     ``(N,)``; output ``()``, or ``(N,)`` for ``reduction='none'``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> log_probs = nr.full((2, 1, 2), 0.5).log()
         >>> nr.nn.CTCLoss(reduction="sum")(log_probs, nr.tensor([[1]]), [2], [1])

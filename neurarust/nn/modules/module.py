@@ -268,7 +268,7 @@ class Module:
     ``super().__init__()``), and write ``forward``; call the module, not
     ``forward``, so hooks run.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> class Affine(nr.nn.Module):
         ...     def __init__(self, n):

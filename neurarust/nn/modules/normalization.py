@@ -172,7 +172,7 @@ _BATCH_NORM_DOC = """Batch normalization over {what}: each channel normalized by
 
     Shapes: {shapes}.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> bn = nr.nn.{name}(3)
         >>> bn(nr.randn({example})).shape
@@ -304,7 +304,7 @@ _INSTANCE_NORM_DOC = """Instance normalization over {what}: each channel of each
 
     Shapes: {shapes}.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> norm = nr.nn.{name}(3)
         >>> norm(nr.randn({example})).shape
@@ -350,7 +350,7 @@ class LayerNorm(Module):
 
     Shapes: ``(*, *normalized_shape)`` -> the same.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> norm = nr.nn.LayerNorm(4)
         >>> norm(nr.randn(2, 4)).shape
@@ -400,7 +400,7 @@ class GroupNorm(Module):
 
     Shapes: ``(N, C, *)`` with ``C = num_channels`` -> the same.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> norm = nr.nn.GroupNorm(2, 4)
         >>> norm(nr.randn(3, 4, 5)).shape
@@ -458,7 +458,7 @@ class RMSNorm(Module):
 
     Shapes: ``(*, *normalized_shape)`` -> the same.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> norm = nr.nn.RMSNorm(4)
         >>> norm(nr.randn(2, 4)).shape
@@ -501,7 +501,7 @@ class LocalResponseNorm(Module):
 
     Shapes: ``(N, C, *)`` with at least 3 dimensions -> the same.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> norm = nr.nn.LocalResponseNorm(2)
         >>> norm(nr.randn(2, 4, 3)).shape

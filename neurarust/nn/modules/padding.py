@@ -96,7 +96,7 @@ class ReflectionPad1d(_ReflectionPadNd):
 
     Shapes: ``(N, C, W)`` or ``(C, W)`` -> ``W + left + right``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReflectionPad1d(2)(nr.tensor([[1.0, 2.0, 3.0]]))
         tensor([[3., 2., 1., 2., 3., 2., 1.]])
@@ -110,7 +110,7 @@ class ReflectionPad2d(_ReflectionPadNd):
 
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``H + top + bottom``, ``W + left + right``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReflectionPad2d((1, 1, 0, 0))(nr.ones(1, 2, 3)).shape
         neurarust.Size([1, 2, 5])
@@ -124,7 +124,7 @@ class ReflectionPad3d(_ReflectionPadNd):
 
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> each dim grows by its amounts.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReflectionPad3d(1)(nr.ones(1, 2, 2, 2)).shape
         neurarust.Size([1, 4, 4, 4])
@@ -138,7 +138,7 @@ class ReplicationPad1d(_ReplicationPadNd):
 
     Shapes: ``(N, C, W)`` or ``(C, W)`` -> ``W + left + right``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReplicationPad1d((1, 2))(nr.tensor([[1.0, 2.0]]))
         tensor([[1., 1., 2., 2., 2.]])
@@ -152,7 +152,7 @@ class ReplicationPad2d(_ReplicationPadNd):
 
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``H + top + bottom``, ``W + left + right``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReplicationPad2d(1)(nr.ones(1, 2, 3)).shape
         neurarust.Size([1, 4, 5])
@@ -166,7 +166,7 @@ class ReplicationPad3d(_ReplicationPadNd):
 
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> each dim grows by its amounts.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ReplicationPad3d((1, 1, 0, 0, 2, 0))(nr.ones(1, 2, 2, 2)).shape
         neurarust.Size([1, 4, 2, 4])
@@ -180,7 +180,7 @@ class CircularPad1d(_CircularPadNd):
 
     Shapes: ``(N, C, W)`` or ``(C, W)`` -> ``W + left + right``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.CircularPad1d((1, 2))(nr.tensor([[1.0, 2.0, 3.0]]))
         tensor([[3., 1., 2., 3., 1., 2.]])
@@ -194,7 +194,7 @@ class CircularPad2d(_CircularPadNd):
 
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``H + top + bottom``, ``W + left + right``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.CircularPad2d(1)(nr.ones(1, 2, 3)).shape
         neurarust.Size([1, 4, 5])
@@ -208,7 +208,7 @@ class CircularPad3d(_CircularPadNd):
 
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> each dim grows by its amounts.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.CircularPad3d(1)(nr.ones(1, 2, 2, 2)).shape
         neurarust.Size([1, 4, 4, 4])
@@ -222,7 +222,7 @@ class ConstantPad1d(_ConstantPadNd):
 
     Shapes: ``(*, W)`` -> ``(*, W + left + right)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ConstantPad1d((1, 2), 3.5)(nr.tensor([[1.0, 2.0]]))
         tensor([[3.5000, 1.0000, 2.0000, 3.5000, 3.5000]])
@@ -236,7 +236,7 @@ class ConstantPad2d(_ConstantPadNd):
 
     Shapes: ``(*, H, W)`` -> ``(*, H + top + bottom, W + left + right)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ConstantPad2d((1, 0, 2, 0), -1.0)(nr.ones(1, 2, 2)).shape
         neurarust.Size([1, 4, 3])
@@ -250,7 +250,7 @@ class ConstantPad3d(_ConstantPadNd):
 
     Shapes: ``(*, D, H, W)`` -> each of the last 3 dims grows by its amounts.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ConstantPad3d(1, 0.5)(nr.ones(1, 2, 2, 2)).shape
         neurarust.Size([1, 4, 4, 4])
@@ -264,7 +264,7 @@ class ZeroPad1d(_ZeroPadNd, ConstantPad1d):
 
     Shapes: ``(*, W)`` -> ``(*, W + left + right)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ZeroPad1d((0, 2))(nr.tensor([[1.0, 2.0]]))
         tensor([[1., 2., 0., 0.]])
@@ -276,7 +276,7 @@ class ZeroPad2d(_ZeroPadNd, ConstantPad2d):
 
     Shapes: ``(*, H, W)`` -> ``(*, H + top + bottom, W + left + right)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ZeroPad2d(1)(nr.ones(1, 2, 2)).shape
         neurarust.Size([1, 4, 4])
@@ -288,7 +288,7 @@ class ZeroPad3d(_ZeroPadNd, ConstantPad3d):
 
     Shapes: ``(*, D, H, W)`` -> each of the last 3 dims grows by its amounts.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.ZeroPad3d((1, 1, 0, 0, 0, 0))(nr.ones(1, 2, 2, 2)).shape
         neurarust.Size([1, 2, 2, 4])

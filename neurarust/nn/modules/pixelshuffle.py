@@ -14,7 +14,7 @@ class PixelShuffle(Module):
     ``upscale_factor`` (sub-pixel convolution). See
     :func:`neurarust.nn.functional.pixel_shuffle`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.PixelShuffle(3)(nr.ones(1, 9, 4, 4)).shape
         neurarust.Size([1, 1, 12, 12])
@@ -36,7 +36,7 @@ class PixelUnshuffle(Module):
     ``downscale_factor``: the inverse of :class:`PixelShuffle`. See
     :func:`neurarust.nn.functional.pixel_unshuffle`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.PixelUnshuffle(3)(nr.ones(1, 1, 12, 12)).shape
         neurarust.Size([1, 9, 4, 4])

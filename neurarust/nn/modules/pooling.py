@@ -94,7 +94,7 @@ class MaxPool1d(_MaxPoolNd):
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, L_out)`` or ``(C, L_out)``, with
     ``L_out = floor((L + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.MaxPool1d(3, stride=2)(nr.ones(4, 16, 50)).shape
         neurarust.Size([4, 16, 24])
@@ -109,7 +109,7 @@ class MaxPool2d(_MaxPoolNd):
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``, each size as in :class:`MaxPool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> m = nr.nn.MaxPool2d(2)
         >>> m
@@ -127,7 +127,7 @@ class MaxPool3d(_MaxPoolNd):
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``, each size as in :class:`MaxPool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.MaxPool3d((1, 2, 2))(nr.ones(2, 3, 4, 8, 8)).shape
         neurarust.Size([2, 3, 4, 4, 4])
@@ -152,7 +152,7 @@ class AvgPool1d(_AvgPoolNd):
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, L_out)`` or ``(C, L_out)``, with
     ``L_out = floor((L + 2 * padding - kernel_size) / stride) + 1``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AvgPool1d(3, stride=2)
         AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))
@@ -224,7 +224,7 @@ class AvgPool2d(_AvgPoolWithDivisor):
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``, each size as in :class:`AvgPool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AvgPool2d(2, count_include_pad=False)(nr.ones(8, 3, 32, 32)).shape
         neurarust.Size([8, 3, 16, 16])
@@ -239,7 +239,7 @@ class AvgPool3d(_AvgPoolWithDivisor):
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``, each size as in :class:`AvgPool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AvgPool3d(2, stride=1)(nr.ones(2, 3, 4, 4, 4)).shape
         neurarust.Size([2, 3, 3, 3, 3])
@@ -271,7 +271,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
 
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, output_size)`` or ``(C, output_size)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AdaptiveAvgPool1d(5)(nr.ones(1, 64, 8)).shape
         neurarust.Size([1, 64, 5])
@@ -287,7 +287,7 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> m = nr.nn.AdaptiveAvgPool2d((1, 1))
         >>> m
@@ -306,7 +306,7 @@ class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AdaptiveAvgPool3d((None, 2, 2))(nr.ones(1, 4, 3, 5, 5)).shape
         neurarust.Size([1, 4, 3, 2, 2])
@@ -337,7 +337,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
 
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, output_size)`` or ``(C, output_size)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AdaptiveMaxPool1d(5)(nr.ones(1, 64, 8)).shape
         neurarust.Size([1, 64, 5])
@@ -353,7 +353,7 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AdaptiveMaxPool2d((5, 7))(nr.ones(1, 64, 8, 9)).shape
         neurarust.Size([1, 64, 5, 7])
@@ -369,7 +369,7 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.AdaptiveMaxPool3d(2)(nr.ones(1, 4, 3, 5, 5)).shape
         neurarust.Size([1, 4, 2, 2, 2])
@@ -416,7 +416,7 @@ class LPPool1d(_LPPoolNd):
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, L_out)`` or ``(C, L_out)``, with
     ``L_out = floor((L - kernel_size) / stride) + 1``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.LPPool1d(2, 3, stride=2)(nr.ones(20, 16, 50)).shape
         neurarust.Size([20, 16, 24])
@@ -432,7 +432,7 @@ class LPPool2d(_LPPoolNd):
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``, each size as in :class:`LPPool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> m = nr.nn.LPPool2d(1.2, (3, 2), stride=(2, 1))
         >>> m
@@ -451,7 +451,7 @@ class LPPool3d(_LPPoolNd):
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``, each size as in :class:`LPPool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.LPPool3d(2, 2)(nr.ones(2, 3, 4, 4, 4)).shape
         neurarust.Size([2, 3, 2, 2, 2])
@@ -491,7 +491,7 @@ class MaxUnpool1d(_MaxUnpoolNd):
     Shapes: ``(N, C, L)`` or ``(C, L)`` -> ``(N, C, L_out)`` or ``(C, L_out)``, with
     ``L_out = (L - 1) * stride - 2 * padding + kernel_size`` unless ``output_size`` says.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> pool, unpool = nr.nn.MaxPool1d(2, return_indices=True), nr.nn.MaxUnpool1d(2)
         >>> unpool(*pool(nr.tensor([[[1.0, 3.0, 2.0, 0.0]]])))
@@ -509,7 +509,7 @@ class MaxUnpool2d(_MaxUnpoolNd):
     Shapes: ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, H_out, W_out)`` or
     ``(C, H_out, W_out)``, each size as in :class:`MaxUnpool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> pool, unpool = nr.nn.MaxPool2d(2, return_indices=True), nr.nn.MaxUnpool2d(2)
         >>> unpool
@@ -530,7 +530,7 @@ class MaxUnpool3d(_MaxUnpoolNd):
     Shapes: ``(N, C, D, H, W)`` or ``(C, D, H, W)`` -> ``(N, C, D_out, H_out, W_out)`` or
     ``(C, D_out, H_out, W_out)``, each size as in :class:`MaxUnpool1d`.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> pool, unpool = nr.nn.MaxPool3d(2, return_indices=True), nr.nn.MaxUnpool3d(2)
         >>> unpool(*pool(nr.randn(1, 2, 4, 4, 4))).shape

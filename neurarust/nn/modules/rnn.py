@@ -366,7 +366,7 @@ class RNN(RNNBase):
             h at every step; a PackedSequence for a packed input.
         h_n: (num_layers * D, N, hidden_size), the final state of each layer and direction.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> rnn = nr.nn.RNN(10, 20, num_layers=2)
         >>> output, h_n = rnn(nr.randn(5, 3, 10), nr.randn(2, 3, 20))
@@ -434,7 +434,7 @@ class LSTM(RNNBase):
             packed input.
         (h_n, c_n): the final states, shaped as (h_0, c_0).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> lstm = nr.nn.LSTM(10, 20, batch_first=True, bidirectional=True)
         >>> output, (h_n, c_n) = lstm(nr.randn(3, 5, 10))
@@ -487,7 +487,7 @@ class GRU(RNNBase):
 
     Shapes: as :class:`RNN`'s.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> gru = nr.nn.GRU(10, 20, num_layers=2)
         >>> output, h_n = gru(nr.randn(5, 3, 10))
@@ -596,7 +596,7 @@ class RNNCell(RNNCellBase):
         hx: (N, hidden_size) or (hidden_size,); zeros if None.
         output: h', (N, hidden_size) or (hidden_size,).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> cell = nr.nn.RNNCell(10, 20)
         >>> cell(nr.randn(3, 10)).shape
@@ -635,7 +635,7 @@ class LSTMCell(RNNCellBase):
         hx: a tuple (h, c), each (N, hidden_size) or (hidden_size,); zeros if None.
         output: (h', c'), each (N, hidden_size) or (hidden_size,).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> cell = nr.nn.LSTMCell(10, 20)
         >>> h, c = cell(nr.randn(3, 10))
@@ -671,7 +671,7 @@ class GRUCell(RNNCellBase):
         hx: (N, hidden_size) or (hidden_size,); zeros if None.
         output: h', (N, hidden_size) or (hidden_size,).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> cell = nr.nn.GRUCell(10, 20)
         >>> cell(nr.randn(3, 10), nr.randn(3, 20)).shape

@@ -39,7 +39,7 @@ class Embedding(Module):
 
     Shapes: indices ``(*)`` (int64 or int32) -> ``(*, embedding_dim)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> table = nr.nn.Embedding(10, 3, padding_idx=0)
         >>> table(nr.tensor([[1, 2, 0], [4, 3, 9]])).shape
@@ -132,7 +132,7 @@ class Embedding(Module):
         require grad, so training leaves it unchanged. The ``padding_idx`` row is
         kept as given (not zeroed) but gets no gradient.
 
-        Example:
+        Examples:
             >>> import neurarust as nr
             >>> table = nr.nn.Embedding.from_pretrained(nr.tensor([[1.0, 2.0], [3.0, 4.0]]))
             >>> table(nr.tensor([1]))

@@ -197,7 +197,7 @@ class TransformerEncoderLayer(_TransformerLayer):
     ``(N * nhead, L, L)``, ``src_key_padding_mask`` is ``(N, L)``: bool masks are
     True where attention is not allowed, float masks are added to the scores.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32)
         >>> src = nr.randn(10, 2, 16)
@@ -274,7 +274,7 @@ class TransformerDecoderLayer(_TransformerLayer):
     ``N * nhead``), ``tgt_key_padding_mask`` ``(N, T)``, ``memory_key_padding_mask``
     ``(N, S)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.TransformerDecoderLayer(d_model=16, nhead=4, dim_feedforward=32)
         >>> memory, tgt = nr.randn(10, 2, 16), nr.randn(7, 2, 16)
@@ -360,7 +360,7 @@ class TransformerEncoder(Module):
     Shapes: as :class:`TransformerEncoderLayer`; ``mask`` is the layers'
     ``src_mask``. ``is_causal=None`` detects whether ``mask`` is the causal mask.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.TransformerEncoderLayer(16, 4, 32, batch_first=True)
         >>> encoder = nr.nn.TransformerEncoder(layer, num_layers=2, norm=nr.nn.LayerNorm(16))
@@ -417,7 +417,7 @@ class TransformerDecoder(Module):
     Shapes: as :class:`TransformerDecoderLayer`. ``tgt_is_causal=None`` detects
     whether ``tgt_mask`` is the causal mask.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.TransformerDecoderLayer(16, 4, 32)
         >>> decoder = nr.nn.TransformerDecoder(layer, num_layers=2)
@@ -494,7 +494,7 @@ class Transformer(Module):
     ``src_key_padding_mask`` ``(N, S)``, ``tgt_key_padding_mask`` ``(N, T)``,
     ``memory_key_padding_mask`` ``(N, S)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> model = nr.nn.Transformer(d_model=16, nhead=4, num_encoder_layers=2,
         ...                           num_decoder_layers=2, dim_feedforward=32)
@@ -606,7 +606,7 @@ class Transformer(Module):
 
         Shapes: ``(sz, sz)``, of ``dtype`` (default: the default float dtype).
 
-        Example:
+        Examples:
             >>> import neurarust as nr
             >>> nr.nn.Transformer.generate_square_subsequent_mask(3)
             tensor([[0., -inf, -inf],

@@ -22,7 +22,7 @@ class Upsample(Module):
     ``align_corners`` and ``recompute_scale_factor`` are passed on. Output sizes
     are ``floor(in_size * scale_factor)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> m = nr.nn.Upsample(scale_factor=2, mode="bilinear")
         >>> m
@@ -73,7 +73,7 @@ class UpsamplingNearest2d(Upsample):
     """Nearest-neighbour upsampling of ``(N, C, H, W)`` inputs; deprecated in PyTorch in
     favour of :class:`Upsample` (``mode='nearest'``), kept for old code.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.UpsamplingNearest2d(scale_factor=2)(nr.ones(1, 1, 2, 3)).shape
         neurarust.Size([1, 1, 4, 6])
@@ -87,7 +87,7 @@ class UpsamplingBilinear2d(Upsample):
     """Bilinear upsampling of ``(N, C, H, W)`` inputs with ``align_corners=True``;
     deprecated in PyTorch in favour of :class:`Upsample`, kept for old code.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.UpsamplingBilinear2d(size=3)
         UpsamplingBilinear2d(size=3, mode='bilinear')

@@ -44,7 +44,7 @@ def get_total_norm(
 
     Shapes: any tensors -> ``()``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> nr.nn.utils.get_total_norm([nr.tensor([3.0]), nr.tensor([4.0])])
         tensor(5.)
@@ -71,7 +71,7 @@ def clip_grads_with_norm_(
     """Scale the gradients of ``parameters`` in place by ``min(1, max_norm / (total_norm +
     1e-6))``, given their ``total_norm`` (see :func:`get_total_norm`).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.zeros(2, requires_grad=True)
         >>> w.grad = nr.tensor([3.0, 4.0])
@@ -100,7 +100,7 @@ def clip_grad_norm_(
     RuntimeError instead of clipping by a nan or inf norm. ``foreach`` is accepted and
     ignored.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.zeros(2, requires_grad=True)
         >>> w.grad = nr.tensor([3.0, 4.0])
@@ -119,7 +119,7 @@ def clip_grad_value_(parameters: Tensors, clip_value: float, foreach: bool | Non
     """Clamp every gradient element of ``parameters`` into ``[-clip_value, clip_value]``,
     in place. ``foreach`` is accepted and ignored.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> w = nr.zeros(3, requires_grad=True)
         >>> w.grad = nr.tensor([-2.0, 0.5, 3.0])

@@ -28,7 +28,7 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
     Shapes: parameters of ``n_1, n_2, ...`` elements -> ``(n_1 + n_2 + ...,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.Linear(3, 2)
         >>> nr.nn.utils.parameters_to_vector(layer.parameters()).shape
@@ -45,7 +45,7 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
 
     Shapes: vec ``(n_1 + n_2 + ...,)``, parameters of ``n_1, n_2, ...`` elements.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> layer = nr.nn.Linear(3, 2)
         >>> nr.nn.utils.vector_to_parameters(nr.zeros(8), layer.parameters())

@@ -81,7 +81,7 @@ class PackedSequence(_PackedSequenceFields):
     Shapes: ``data`` is ``(sum(lengths), *)``, ``batch_sizes`` is ``(T,)`` with ``T``
     the longest length, the indices are ``(B,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import pack_sequence
         >>> packed = pack_sequence([nr.tensor([1, 2, 3]), nr.tensor([4, 5]), nr.tensor([6])])
@@ -175,7 +175,7 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
 
     Shapes: ``(n,)`` -> ``(n,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import invert_permutation
         >>> invert_permutation(nr.tensor([2, 0, 1]))
@@ -286,7 +286,7 @@ def pack_padded_sequence(
     Shapes: ``(T, B, *)`` -> ``data`` of shape ``(sum(lengths), *)``, ``batch_sizes``
     of shape ``(max(lengths),)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import pack_padded_sequence
         >>> padded = nr.tensor([[1, 2, 0], [3, 0, 0], [4, 5, 6]])
@@ -332,7 +332,7 @@ def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> P
 
     Shapes: ``[(L_i, *)]`` -> ``data`` of shape ``(sum(L_i), *)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import pack_sequence
         >>> pack_sequence([nr.tensor([1, 2]), nr.tensor([3, 4, 5])], enforce_sorted=False).data
@@ -372,7 +372,7 @@ def pad_packed_sequence(
 
     Shapes: ``data`` ``(sum(lengths), *)`` -> ``(T, B, *)`` (or ``(B, T, *)``) and ``(B,)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import pack_sequence, pad_packed_sequence
         >>> packed = pack_sequence([nr.tensor([1, 2]), nr.tensor([3, 4, 5])], enforce_sorted=False)
@@ -403,7 +403,7 @@ def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
 
     Shapes: ``data`` ``(sum(L_i), *)`` -> ``[(L_i, *)]``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import pack_sequence, unpack_sequence
         >>> packed = pack_sequence([nr.tensor([1, 2]), nr.tensor([3, 4, 5])], enforce_sorted=False)
@@ -462,7 +462,7 @@ def pad_sequence(
 
     Shapes: ``[(L_i, *)]`` -> ``(T, B, *)`` (or ``(B, T, *)``) with ``T = max(L_i)``.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import pad_sequence
         >>> pad_sequence([nr.tensor([1, 2, 3]), nr.tensor([4])], batch_first=True)
@@ -503,7 +503,7 @@ def unpad_sequence(
     Returns:
         ``B`` tensors of shape ``(L_i, *)`` (copies, not views of the input).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> from neurarust.nn.utils.rnn import unpad_sequence
         >>> unpad_sequence(nr.tensor([[1, 2, 3], [4, 0, 0]]), nr.tensor([3, 1]), batch_first=True)

@@ -194,7 +194,7 @@ def nll_loss(
         or ``(N, d1, ..., dk)`` (integer class indices); output: the target's shape
         for 'none', ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> log_probs = nr.tensor([[-0.5, -1.0], [-2.0, -0.1]])
         >>> nr.nn.functional.nll_loss(log_probs, nr.tensor([0, 1]))
@@ -417,7 +417,7 @@ def cross_entropy(
         ``(N,)``, ``()`` or ``(N, d1, ..., dk)``, or probabilities of ``input``'s shape;
         output: ``(N,)``, ``()`` or ``(N, d1, ..., dk)`` for 'none', ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> logits = nr.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
         >>> nr.nn.functional.cross_entropy(logits, nr.tensor([0, 2]), reduction="none")
@@ -534,7 +534,7 @@ def binary_cross_entropy(
     Shapes:
         input ``(*)``; target and output for 'none': ``input``'s shape; ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> probs, target = nr.tensor([0.9, 0.2, 0.0]), nr.tensor([1.0, 0.0, 1.0])
         >>> nr.nn.functional.binary_cross_entropy(probs, target, reduction="none")
@@ -623,7 +623,7 @@ def binary_cross_entropy_with_logits(
     Shapes:
         input ``(*)``; target and output for 'none': ``input``'s shape; ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> logits, target = nr.tensor([2.0, -100.0, 0.0]), nr.tensor([1.0, 1.0, 0.0])
         >>> nr.nn.functional.binary_cross_entropy_with_logits(logits, target, reduction="none")

@@ -361,7 +361,7 @@ def ctc_loss(
         input_lengths and target_lengths ``(N,)`` (unbatched: one entry);
         output ``()``, or ``(N,)`` for ``reduction='none'`` (unbatched: ``()``).
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> log_probs = nr.full((2, 1, 2), 0.5).log()  # T = 2 frames, C = 2 classes

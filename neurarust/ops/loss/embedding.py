@@ -93,7 +93,7 @@ def cosine_embedding_loss(
         * ``target``: ``(N,)`` for ``(N, D)`` inputs, ``()`` for ``(D,)`` inputs
         * output: ``(N,)`` or ``()`` for ``'none'``, ``()`` otherwise
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> x1, x2 = nr.tensor([[1.0, 0.0], [1.0, 1.0]]), nr.tensor([[0.0, 1.0], [1.0, 1.0]])
@@ -129,7 +129,7 @@ def margin_ranking_loss(
     number of dimensions (usually ``(N,)`` or ``()``); output: the broadcast shape
     for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> x1, x2 = nr.tensor([1.0, 2.0, 3.0]), nr.tensor([2.0, 2.0, 1.0])
@@ -167,7 +167,7 @@ def hinge_embedding_loss(
     Shapes: ``input``, ``target``: broadcastable, any shape; output: the
     broadcast shape for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> distances = nr.tensor([0.5, 0.2, 1.5])
@@ -242,7 +242,7 @@ def triplet_margin_loss(
     (broadcastable, with the same number of dimensions); output: ``(N,)`` or
     ``()`` for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> a, p, n = nr.tensor([[0.0, 0.0]]), nr.tensor([[3.0, 4.0]]), nr.tensor([[0.0, 2.0]])
@@ -276,7 +276,7 @@ def triplet_margin_with_distance_loss(
     number of dimensions; output: what ``distance_function`` returns for
     ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> a, p, n = nr.tensor([[1.0, 0.0]]), nr.tensor([[1.0, 1.0]]), nr.tensor([[0.0, 1.0]])

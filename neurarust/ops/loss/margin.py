@@ -149,7 +149,7 @@ def soft_margin_loss(
     Shapes: ``input (*)``; ``target`` broadcasts to ``input``'s shape; the output
     is ``(*)`` for ``reduction='none'``, ``()`` otherwise. Its dtype is ``input``'s.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([2.0, -1.0, 0.0])
         >>> nr.nn.functional.soft_margin_loss(x, nr.tensor([1.0, 1.0, -1.0]), reduction="none")
@@ -187,7 +187,7 @@ def multilabel_soft_margin_loss(
     Shapes: ``input (*, C)``; ``target`` and ``weight`` broadcast with it; the output
     is ``(*)`` for ``reduction='none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[2.0, -1.0, 0.0]])
         >>> nr.nn.functional.multilabel_soft_margin_loss(x, nr.tensor([[1.0, 0.0, 1.0]]))
@@ -226,7 +226,7 @@ def multilabel_margin_loss(
     Shapes: ``input (C)`` or ``(N, C)`` (0-d: one class); ``target`` the same shape,
     int64; the output is ``(N)`` for ``reduction='none'`` with a batch, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[0.1, 0.2, 0.4, 0.8]])
         >>> nr.nn.functional.multilabel_margin_loss(x, nr.tensor([[3, 0, -1, 1]]))
@@ -280,7 +280,7 @@ def multi_margin_loss(
     int64; the output is ``(N)`` for ``reduction='none'`` (``()`` when ``target``
     is 0-d), ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> x = nr.tensor([[0.1, 0.2, 0.4, 0.8], [0.3, -0.2, 0.5, 0.1]])
         >>> nr.nn.functional.multi_margin_loss(x, nr.tensor([3, 1]), reduction="none")

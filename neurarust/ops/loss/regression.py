@@ -129,7 +129,7 @@ def mse_loss(
     Shapes: ``input`` ``(*)``, ``target`` broadcastable with it (a warning if
     the sizes differ); output the broadcast shape for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.mse_loss(nr.tensor([1.0, 2.0, 3.0]), nr.tensor([1.0, 0.0, 6.0]))
@@ -160,7 +160,7 @@ def l1_loss(
     Shapes: ``input`` ``(*)``, ``target`` broadcastable with it (a warning if
     the sizes differ); output the broadcast shape for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.l1_loss(nr.tensor([1.0, 2.0, 3.0]), nr.tensor([1.0, 0.0, 6.0]), reduction="sum")
@@ -228,7 +228,7 @@ def smooth_l1_loss(
     Shapes: ``input`` ``(*)``, ``target`` broadcastable with it (a warning if
     the sizes differ); output the broadcast shape for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.smooth_l1_loss(nr.tensor([0.5, 3.0]), nr.tensor([0.0, 0.0]), reduction="none")
@@ -264,7 +264,7 @@ def huber_loss(
     Shapes: ``input`` ``(*)``, ``target`` broadcastable with it (a warning if
     the sizes differ); output the broadcast shape for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.huber_loss(nr.tensor([0.5, 3.0]), nr.tensor([0.0, 0.0]), delta=2.0, reduction="none")
@@ -313,7 +313,7 @@ def kl_div(
     Shapes: ``input`` ``(*)``, ``target`` broadcastable with it; output the
     broadcast shape for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> log_p = nr.tensor([[0.25, 0.75]]).log()
@@ -368,7 +368,7 @@ def poisson_nll_loss(
     Shapes: ``input`` ``(*)``, ``target`` broadcastable with it; output the
     broadcast shape for ``'none'``, ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.poisson_nll_loss(nr.tensor([0.0, 1.0]), nr.tensor([1.0, 2.0]), reduction="none")
@@ -438,7 +438,7 @@ def gaussian_nll_loss(
     dimension set to 1, or a number; output the broadcast shape for ``'none'``,
     ``()`` otherwise.
 
-    Example:
+    Examples:
         >>> import neurarust as nr
         >>> import neurarust.nn.functional as F
         >>> F.gaussian_nll_loss(nr.tensor([1.0, 2.0]), nr.tensor([1.0, 4.0]), 2.0)
