@@ -19,8 +19,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...dtypes import float32, int64, to_dtype
 from ..._optional import import_optional
+from ...dtypes import float32, int64, to_dtype
 from ..dataset import InMemoryDataset
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...dtypes import float32, to_dtype
 from ..._optional import import_optional
+from ...dtypes import float32, to_dtype
 from ..dataset import InMemoryDataset
 from .csv import _encode_features, _encode_targets, _is_numeric, _split_columns
 

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from ... import dtypes
+from ..._optional import import_optional
 from ...device import device
 from ...ops.creation import from_numpy
 from ...tensor import Tensor
-from ..._optional import import_optional
 from .functional import _is_pil_image, _max_value
 
 __all__ = [
